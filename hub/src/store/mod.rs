@@ -1,0 +1,389 @@
+//! Persistence. [`Store`] is the contract and holds no SQL; `sqlite` and `postgres` are
+//! the two backends. Their queries are identical text, so they live once in
+//! `queries.rs`, which each backend module mounts with `#[path]` and compiles against its
+//! own typed driver. Dialect differences (write transactions, migrations) stay in the
+//! backend modules.
+//!
+//! Every mutation writes its `events` row in the same transaction as the change, and
+//! constraint violations are mapped to [`HubError`] here, once.
+
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::error::{HubError, HubResult};
+use crate::model::*;
+
+/// A project as seen by one member: enough to scope queries and check access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRef {
+    pub id: i64,
+    pub name: String,
+    pub key: String,
+    /// Whether the member asking is a project member.
+    pub is_member: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub name: String,
+    pub kind: MemberKind,
+    pub role: String,
+    pub capabilities: Vec<Capability>,
+    pub admin: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MemberPatch {
+    pub role: Option<String>,
+    pub capabilities: Option<Vec<Capability>>,
+    pub kind: Option<MemberKind>,
+    pub admin: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub name: String,
+    pub key: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: String,
+    pub description: String,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+}
+
+/// A change to a task. `None` leaves a field alone; `assignee: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub status: Option<TaskStatus>,
+    pub assignee: Option<Option<String>>,
+    pub summary: Option<String>,
+    /// Free text kept in the event row (e.g. why a task was blocked).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub status: Option<TaskStatus>,
+    pub assignee: Option<String>,
+}
+
+/// Keyset cursor over `(updated_at, id)` descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub updated_at: i64,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    pub next: Option<TaskCursor>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMemory {
+    pub scope: Scope,
+    pub category: Category,
+    pub key: String,
+    pub value: String,
+    /// `None` keeps the current tier on update and means `hot` on insert.
+    pub tier: Option<Tier>,
+}
+
+/// One project the caller belongs to, with its size.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct ProjectSummary {
+    #[serde(flatten)]
+    pub project: Project,
+    pub task_count: i64,
+    pub member_count: i64,
+}
+
+/// A context key and who set it, without the value (for briefings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextKey {
+    pub key: String,
+    pub updated_by: String,
+}
+
+/// Storage of members and tokens.
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    async fn member_by_token_hash(&self, hash: &str) -> HubResult<Option<Member>>;
+    async fn member_by_name(&self, name: &str) -> HubResult<Option<Member>>;
+    async fn list_members(&self) -> HubResult<Vec<Member>>;
+    /// The oldest admin, if any.
+    async fn first_admin(&self) -> HubResult<Option<Member>>;
+    /// Creates a member and its first token (given as a hash).
+    async fn create_member(
+        &self,
+        actor: &str,
+        new: &NewMember,
+        token_hash: &str,
+    ) -> HubResult<Member>;
+    async fn update_member(&self, actor: &str, name: &str, patch: &MemberPatch)
+    -> HubResult<Member>;
+    /// Deletes a member, its tokens, memberships and usage, and clears its assignments.
+    async fn delete_member(&self, actor: &str, name: &str) -> HubResult<()>;
+    /// Revokes every live token of the member and stores a new one.
+    async fn rotate_token(&self, actor: &str, name: &str, token_hash: &str) -> HubResult<()>;
+}
+
+/// Storage of projects and membership.
+#[async_trait]
+pub trait ProjectStore: Send + Sync {
+    async fn project_for(&self, name: &str, member_id: i64) -> HubResult<Option<ProjectRef>>;
+    async fn project(&self, id: i64) -> HubResult<Project>;
+    /// Names of the projects the member belongs to, alphabetical.
+    async fn member_project_names(&self, member_id: i64) -> HubResult<Vec<String>>;
+    /// The member's projects, or all projects when `all` is set.
+    async fn list_projects(&self, member_id: i64, all: bool) -> HubResult<Vec<ProjectSummary>>;
+    /// Creates a project and makes `creator` its first member.
+    async fn create_project(&self, creator: &Member, new: &NewProject) -> HubResult<Project>;
+    async fn delete_project(&self, actor: &str, project: &ProjectRef) -> HubResult<()>;
+    async fn project_members(&self, project_id: i64) -> HubResult<Vec<Member>>;
+    async fn add_project_member(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        member: &str,
+    ) -> HubResult<Member>;
+    /// Removes a member from a project and unassigns its tasks there.
+    async fn remove_project_member(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        member: &str,
+    ) -> HubResult<()>;
+}
+
+/// Storage of tasks.
+#[async_trait]
+pub trait TaskStore: Send + Sync {
+    async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task>;
+    async fn get_task(&self, project: &ProjectRef, seq: i64) -> HubResult<Task>;
+    async fn change_task(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        seq: i64,
+        action: &str,
+        change: &TaskChange,
+    ) -> HubResult<Task>;
+    async fn delete_task(&self, actor: &str, project: &ProjectRef, seq: i64) -> HubResult<Task>;
+    async fn list_tasks(
+        &self,
+        project: &ProjectRef,
+        filter: &TaskFilter,
+        limit: i64,
+        cursor: Option<TaskCursor>,
+    ) -> HubResult<TaskPage>;
+    /// Tasks assigned to `member` in the given projects (all of its projects if `None`),
+    /// with the project name of each.
+    async fn tasks_assigned(
+        &self,
+        member: &Member,
+        project_id: Option<i64>,
+        status: Option<TaskStatus>,
+        limit: i64,
+    ) -> HubResult<(Vec<(String, Task)>, i64)>;
+    async fn status_counts(&self, project_id: i64) -> HubResult<StatusCounts>;
+    /// Active tasks (todo, in progress, blocked), the given member's first.
+    async fn active_tasks(
+        &self,
+        project: &ProjectRef,
+        first_for: &str,
+        limit: i64,
+    ) -> HubResult<(Vec<Task>, i64)>;
+    async fn save_doc(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        seq: i64,
+        kind: DocKind,
+        content: &str,
+    ) -> HubResult<TaskDoc>;
+    async fn get_doc(
+        &self,
+        project: &ProjectRef,
+        seq: i64,
+        kind: DocKind,
+    ) -> HubResult<Option<TaskDoc>>;
+}
+
+/// Storage of context.
+#[async_trait]
+pub trait ContextStore: Send + Sync {
+    async fn list_context(&self, project_id: i64) -> HubResult<Vec<ContextEntry>>;
+    async fn context_keys(&self, project_id: i64) -> HubResult<Vec<ContextKey>>;
+    async fn get_context(&self, project_id: i64, key: &str) -> HubResult<Option<ContextEntry>>;
+    async fn set_context(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> HubResult<ContextEntry>;
+    async fn delete_context(&self, actor: &str, project: &ProjectRef, key: &str)
+    -> HubResult<()>;
+}
+
+/// Storage of sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Closes the member's open sessions on the project, opens a new one and stores the
+    /// capabilities (when given) on the member.
+    async fn start_session(
+        &self,
+        member: &Member,
+        project: &ProjectRef,
+        capabilities: Option<&[Capability]>,
+    ) -> HubResult<Session>;
+    async fn end_session(
+        &self,
+        member: &str,
+        project: &ProjectRef,
+        summary: &str,
+    ) -> HubResult<Session>;
+    async fn list_sessions(&self, project_id: i64, limit: i64) -> HubResult<Vec<Session>>;
+}
+
+/// Storage of messages.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
+    async fn post_message(
+        &self,
+        sender: &str,
+        project: &ProjectRef,
+        recipient: &str,
+        content: &str,
+    ) -> HubResult<Message>;
+    /// The recipient's messages, oldest first; unread ones are marked read.
+    async fn take_messages(
+        &self,
+        recipient: &str,
+        project_id: i64,
+        unread_only: bool,
+        limit: i64,
+    ) -> HubResult<(Vec<Message>, i64)>;
+    /// Unread messages for the recipient without marking them, oldest first, and the total.
+    async fn peek_unread(
+        &self,
+        recipient: &str,
+        project_id: i64,
+        limit: i64,
+    ) -> HubResult<(Vec<Message>, i64)>;
+    /// All messages of the project, newest first, before message id `before`.
+    async fn list_messages(
+        &self,
+        project_id: i64,
+        limit: i64,
+        before: Option<i64>,
+    ) -> HubResult<Vec<Message>>;
+}
+
+/// Storage of memories.
+#[async_trait]
+pub trait MemoryStore: Send + Sync {
+    async fn remember(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        new: &NewMemory,
+    ) -> HubResult<Memory>;
+    /// Project scope first, then global; bumps global and per-member usage in SQL.
+    async fn recall(&self, member: &Member, project: &ProjectRef, key: &str)
+    -> HubResult<Option<Memory>>;
+    /// Literal, case-insensitive substring search over key and value, best matches first.
+    async fn search_memories(
+        &self,
+        project: &ProjectRef,
+        query: &str,
+        category: Option<Category>,
+        limit: i64,
+    ) -> HubResult<(Vec<Memory>, i64)>;
+    async fn forget(&self, actor: &str, project: &ProjectRef, scope: Scope, key: &str)
+    -> HubResult<()>;
+    async fn set_tier(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        scope: Scope,
+        key: &str,
+        tier: Tier,
+    ) -> HubResult<Memory>;
+    /// Hot memories visible in the project, ranked by the member's own usage, then
+    /// global usage, then recency (SPEC §4).
+    async fn hot_cache(&self, member_id: i64, project: &ProjectRef, limit: i64)
+    -> HubResult<Vec<Memory>>;
+    /// Project and global memories (`None` for global only), most used first.
+    async fn list_memories(
+        &self,
+        project: Option<&ProjectRef>,
+        limit: i64,
+        offset: i64,
+    ) -> HubResult<(Vec<Memory>, i64)>;
+}
+
+/// Storage of audit.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    async fn list_events(
+        &self,
+        project_id: i64,
+        entity: Option<(&str, &str)>,
+        limit: i64,
+    ) -> HubResult<Vec<Event>>;
+}
+
+#[async_trait]
+pub trait Store:
+    MemberStore + ProjectStore + TaskStore + ContextStore + SessionStore + MessageStore + MemoryStore + EventStore + 'static
+{
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+    /// Round-trips to the database (for `/health`).
+    async fn ping(&self) -> HubResult<()>;
+
+}
+
+/// Maps a unique-constraint violation to a 409 with `message`; anything else is internal.
+pub(crate) fn on_unique(e: sqlx::Error, message: impl FnOnce() -> String) -> HubError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => HubError::Conflict(message()),
+        _ => HubError::from(e),
+    }
+}
+
+/// Escapes `%`, `_` and `\` so a user query matches literally inside `like … escape '\'`.
+pub(crate) fn like_pattern(query: &str) -> String {
+    let mut out = String::with_capacity(query.len() + 2);
+    out.push('%');
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(super::like_pattern("50%_a\\B"), "%50\\%\\_a\\\\b%");
+    }
+}

@@ -1,0 +1,48 @@
+//! PostgreSQL backend, for teams and production. Several hubs may share one database:
+//! nothing here keeps state outside it.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Transaction};
+
+pub type Db = sqlx::Postgres;
+type Backend = PgStore;
+
+#[path = "queries/mod.rs"]
+mod queries;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool<Db>,
+}
+
+impl PgStore {
+    /// Connects to `postgres://…` and applies migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .connect_with(options)
+            .await?;
+        let store = PgStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations (idempotent; safe with several hubs starting at once,
+    /// since sqlx takes an advisory lock).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Db>> {
+        self.pool.begin().await
+    }
+
+    const BACKEND: &'static str = "postgres";
+}

@@ -1,0 +1,293 @@
+use async_trait::async_trait;
+use serde_json::json;
+
+use super::{Backend, MemoryRow, Tx, event, memories, memory_cols, memory_ret};
+use crate::error::{HubError, HubResult};
+use crate::model::*;
+use crate::store::{MemoryStore, NewMemory, ProjectRef, like_pattern};
+
+fn no_memory(project: &ProjectRef, scope: Scope, key: &str) -> HubError {
+    let place = match scope {
+        Scope::Project => format!("project '{}'", project.name),
+        Scope::Global => "global scope".to_string(),
+    };
+    HubError::not_found(format!(
+        "no memory '{key}' in {place}; find keys with jc_search_memory"
+    ))
+}
+
+/// Event key for a memory: `project:KEY` or `global:KEY`.
+fn memory_key(scope: Scope, key: &str) -> String {
+    format!("{scope}:{key}")
+}
+
+/// `project_id` to match for a scope: the project's id, or NULL for global.
+fn scope_project(project: &ProjectRef, scope: Scope) -> Option<i64> {
+    match scope {
+        Scope::Project => Some(project.id),
+        Scope::Global => None,
+    }
+}
+
+async fn log(
+    tx: &mut Tx,
+    project: &ProjectRef,
+    actor: &str,
+    memory: &Memory,
+    action: &str,
+    now: i64,
+) -> HubResult<()> {
+    let detail = json!({"category": memory.category, "tier": memory.tier});
+    let key = memory_key(memory.scope, &memory.key);
+    event(tx, Some(project.id), actor, "memory", &key, action, detail, now).await
+}
+
+#[async_trait]
+impl MemoryStore for Backend {
+    async fn remember(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        new: &NewMemory,
+    ) -> HubResult<Memory> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let query = match new.scope {
+            Scope::Project => sqlx::query_as(concat!(
+                "insert into memories (project_id, scope, category, key, value, tier,
+                                       created_by, updated_by, created_at, updated_at)
+                 values ($1, 'project', $2, $3, $4, coalesce($5, 'hot'), $6, $6, $7, $7)
+                 on conflict (project_id, key) where project_id is not null do update set
+                     category = excluded.category, value = excluded.value,
+                     tier = coalesce($5, memories.tier),
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                 returning ",
+                memory_ret!()
+            ))
+            .bind(Some(project.id)),
+            Scope::Global => sqlx::query_as(concat!(
+                "insert into memories (project_id, scope, category, key, value, tier,
+                                       created_by, updated_by, created_at, updated_at)
+                 values ($1, 'global', $2, $3, $4, coalesce($5, 'hot'), $6, $6, $7, $7)
+                 on conflict (key) where project_id is null do update set
+                     category = excluded.category, value = excluded.value,
+                     tier = coalesce($5, memories.tier),
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                 returning ",
+                memory_ret!()
+            ))
+            .bind(None::<i64>),
+        };
+        let row: MemoryRow = query
+            .bind(new.category.as_str())
+            .bind(&new.key)
+            .bind(&new.value)
+            .bind(new.tier.map(Tier::as_str))
+            .bind(actor)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        let memory = row.into_model(&project.name)?;
+        log(&mut tx, project, actor, &memory, "remembered", now).await?;
+        tx.commit().await?;
+        Ok(memory)
+    }
+
+    async fn recall(
+        &self,
+        member: &Member,
+        project: &ProjectRef,
+        key: &str,
+    ) -> HubResult<Option<Memory>> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let row: Option<MemoryRow> = sqlx::query_as(concat!(
+            "update memories set usage_count = usage_count + 1, last_used = $3
+             where id = (select id from memories
+                         where key = $1 and (project_id = $2 or project_id is null)
+                         order by project_id is null limit 1)
+             returning ",
+            memory_ret!()
+        ))
+        .bind(key)
+        .bind(project.id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "insert into memory_usage (memory_id, member_id, usage_count, last_used)
+             values ($1, $2, 1, $3)
+             on conflict (member_id, memory_id) do update set
+                 usage_count = memory_usage.usage_count + 1, last_used = excluded.last_used",
+        )
+        .bind(row.id)
+        .bind(member.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(row.into_model(&project.name)?))
+    }
+
+    async fn search_memories(
+        &self,
+        project: &ProjectRef,
+        query: &str,
+        category: Option<Category>,
+        limit: i64,
+    ) -> HubResult<(Vec<Memory>, i64)> {
+        let lowered = query.to_lowercase();
+        let contains = like_pattern(query);
+        let prefix = format!("{}%", &contains[1..contains.len() - 1]);
+        let category = category.map(Category::as_str);
+        let rows: Vec<MemoryRow> = sqlx::query_as(concat!(
+            "select ",
+            memory_cols!(),
+            " from memories m
+              where (m.project_id = $1 or m.project_id is null)
+                and ($2 is null or m.category = $2)
+                and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')
+              order by case when lower(m.key) = $4 then 0
+                            when lower(m.key) like $5 escape '\\' then 1
+                            when lower(m.key) like $3 escape '\\' then 2
+                            else 3 end,
+                       m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
+              limit $6"
+        ))
+        .bind(project.id)
+        .bind(category)
+        .bind(&contains)
+        .bind(&lowered)
+        .bind(&prefix)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from memories m
+             where (m.project_id = $1 or m.project_id is null)
+               and ($2 is null or m.category = $2)
+               and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')",
+        )
+        .bind(project.id)
+        .bind(category)
+        .bind(&contains)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((memories(rows, &project.name)?, total))
+    }
+
+    async fn forget(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        scope: Scope,
+        key: &str,
+    ) -> HubResult<()> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let row: Option<MemoryRow> = sqlx::query_as(concat!(
+            "delete from memories
+             where key = $2 and (($1 is null and project_id is null) or project_id = $1)
+             returning ",
+            memory_ret!()
+        ))
+        .bind(scope_project(project, scope))
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let memory = row
+            .ok_or_else(|| no_memory(project, scope, key))?
+            .into_model(&project.name)?;
+        log(&mut tx, project, actor, &memory, "forgotten", now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_tier(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        scope: Scope,
+        key: &str,
+        tier: Tier,
+    ) -> HubResult<Memory> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let row: Option<MemoryRow> = sqlx::query_as(concat!(
+            "update memories set tier = $3, updated_by = $4, updated_at = $5
+             where key = $2 and (($1 is null and project_id is null) or project_id = $1)
+             returning ",
+            memory_ret!()
+        ))
+        .bind(scope_project(project, scope))
+        .bind(key)
+        .bind(tier.as_str())
+        .bind(actor)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let memory = row
+            .ok_or_else(|| no_memory(project, scope, key))?
+            .into_model(&project.name)?;
+        log(&mut tx, project, actor, &memory, "tier_set", now).await?;
+        tx.commit().await?;
+        Ok(memory)
+    }
+
+    async fn hot_cache(
+        &self,
+        member_id: i64,
+        project: &ProjectRef,
+        limit: i64,
+    ) -> HubResult<Vec<Memory>> {
+        let rows: Vec<MemoryRow> = sqlx::query_as(concat!(
+            "select ",
+            memory_cols!(),
+            " from memories m
+              left join memory_usage u on u.memory_id = m.id and u.member_id = $1
+              where m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)
+              order by coalesce(u.usage_count, 0) desc, m.usage_count desc,
+                       coalesce(m.last_used, m.updated_at) desc, m.id desc
+              limit $3"
+        ))
+        .bind(member_id)
+        .bind(project.id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        memories(rows, &project.name)
+    }
+
+    async fn list_memories(
+        &self,
+        project: Option<&ProjectRef>,
+        limit: i64,
+        offset: i64,
+    ) -> HubResult<(Vec<Memory>, i64)> {
+        let project_id = project.map(|p| p.id);
+        let rows: Vec<MemoryRow> = sqlx::query_as(concat!(
+            "select ",
+            memory_cols!(),
+            " from memories m
+              where m.project_id is null or m.project_id = $1
+              order by m.usage_count desc, m.updated_at desc, m.id desc
+              limit $2 offset $3"
+        ))
+        .bind(project_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from memories m where m.project_id is null or m.project_id = $1",
+        )
+        .bind(project_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let name = project.map(|p| p.name.as_str()).unwrap_or_default();
+        Ok((memories(rows, name)?, total))
+    }
+}

@@ -1,0 +1,159 @@
+use async_trait::async_trait;
+use serde_json::json;
+
+use super::{Backend, MessageRow, event, is_member, message_cols};
+use crate::error::{HubError, HubResult};
+use crate::model::*;
+use crate::store::{MessageStore, ProjectRef};
+
+#[async_trait]
+impl MessageStore for Backend {
+    async fn post_message(
+        &self,
+        sender: &str,
+        project: &ProjectRef,
+        recipient: &str,
+        content: &str,
+    ) -> HubResult<Message> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        if !is_member(&mut tx, project.id, recipient).await? {
+            return Err(HubError::validation(
+                "recipient",
+                format!(
+                    "'{recipient}' is not a member of project '{}'; pick one from jc_list_members",
+                    project.name
+                ),
+            ));
+        }
+        let row: MessageRow = sqlx::query_as(concat!(
+            "insert into messages (project_id, sender, recipient, content, created_at)
+             values ($1, $2, $3, $4, $5) returning ",
+            message_cols!()
+        ))
+        .bind(project.id)
+        .bind(sender)
+        .bind(recipient)
+        .bind(content)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let key = row.id.to_string();
+        let detail = json!({"recipient": recipient, "chars": content.chars().count()});
+        event(&mut tx, Some(project.id), sender, "message", &key, "posted", detail, now).await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    async fn take_messages(
+        &self,
+        recipient: &str,
+        project_id: i64,
+        unread_only: bool,
+        limit: i64,
+    ) -> HubResult<(Vec<Message>, i64)> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let mut rows: Vec<MessageRow> = if unread_only {
+            sqlx::query_as(concat!(
+                "update messages set read_at = $4
+                 where id in (select id from messages
+                              where project_id = $1 and recipient = $2 and read_at is null
+                              order by id limit $3)
+                 returning ",
+                message_cols!()
+            ))
+            .bind(project_id)
+            .bind(recipient)
+            .bind(limit)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?
+        } else {
+            // The latest `limit` messages, read or not; the unread among them get marked.
+            let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+                "select ",
+                message_cols!(),
+                " from messages where project_id = $1 and recipient = $2
+                  order by id desc limit $3"
+            ))
+            .bind(project_id)
+            .bind(recipient)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let Some(oldest) = rows.last().map(|r| r.id) {
+                sqlx::query(
+                    "update messages set read_at = $4
+                     where project_id = $1 and recipient = $2 and read_at is null and id >= $3",
+                )
+                .bind(project_id)
+                .bind(recipient)
+                .bind(oldest)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            rows
+        };
+        rows.sort_by_key(|r| r.id);
+        let remaining: i64 = sqlx::query_scalar(
+            "select count(*) from messages
+             where project_id = $1 and recipient = $2 and read_at is null",
+        )
+        .bind(project_id)
+        .bind(recipient)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((rows.into_iter().map(Message::from).collect(), remaining))
+    }
+
+    async fn peek_unread(
+        &self,
+        recipient: &str,
+        project_id: i64,
+        limit: i64,
+    ) -> HubResult<(Vec<Message>, i64)> {
+        let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+            "select ",
+            message_cols!(),
+            " from messages where project_id = $1 and recipient = $2 and read_at is null
+              order by id limit $3"
+        ))
+        .bind(project_id)
+        .bind(recipient)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from messages
+             where project_id = $1 and recipient = $2 and read_at is null",
+        )
+        .bind(project_id)
+        .bind(recipient)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((rows.into_iter().map(Message::from).collect(), total))
+    }
+
+    async fn list_messages(
+        &self,
+        project_id: i64,
+        limit: i64,
+        before: Option<i64>,
+    ) -> HubResult<Vec<Message>> {
+        let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+            "select ",
+            message_cols!(),
+            " from messages where project_id = $1 and ($2 is null or id < $2)
+              order by id desc limit $3"
+        ))
+        .bind(project_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Message::from).collect())
+    }
+}

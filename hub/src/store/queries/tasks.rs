@@ -1,0 +1,452 @@
+use async_trait::async_trait;
+use serde_json::{Map, Value, json};
+
+use super::{Backend, TaskRow, Tx, event, is_member, task_cols, task_ret, tasks};
+use crate::error::{HubError, HubResult};
+use crate::model::*;
+use crate::store::{NewTask, ProjectRef, TaskChange, TaskCursor, TaskFilter, TaskPage, TaskStore};
+
+fn no_task(project: &ProjectRef, seq: i64) -> HubError {
+    HubError::not_found(format!(
+        "no task {}-{seq} in project '{}'; list tasks with jc_list_tasks",
+        project.key, project.name
+    ))
+}
+
+async fn check_assignee(tx: &mut Tx, project: &ProjectRef, name: &str) -> HubResult<()> {
+    if is_member(tx, project.id, name).await? {
+        return Ok(());
+    }
+    Err(HubError::validation(
+        "assignee",
+        format!(
+            "'{name}' is not a member of project '{}'; pick one from jc_list_members",
+            project.name
+        ),
+    ))
+}
+
+async fn touch_task(tx: &mut Tx, task_id: i64, actor: &str, now: i64) -> HubResult<()> {
+    sqlx::query("update tasks set updated_by = $2, updated_at = $3 where id = $1")
+        .bind(task_id)
+        .bind(actor)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl TaskStore for Backend {
+    async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        if let Some(a) = &new.assignee {
+            check_assignee(&mut tx, project, a).await?;
+        }
+        let seq: i64 = sqlx::query_scalar(
+            "update projects set task_seq = task_seq + 1 where id = $1 returning task_seq",
+        )
+        .bind(project.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let row: TaskRow = sqlx::query_as(concat!(
+            "insert into tasks (project_id, seq, title, description, status, priority, assignee,
+                                created_by, updated_by, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9) returning ",
+            task_ret!()
+        ))
+        .bind(project.id)
+        .bind(seq)
+        .bind(&new.title)
+        .bind(&new.description)
+        .bind(new.status.as_str())
+        .bind(new.priority.as_str())
+        .bind(new.assignee.as_deref())
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let task = row.into_model(&project.key)?;
+        let detail = json!({
+            "title": task.title, "status": task.status, "priority": task.priority,
+            "assignee": task.assignee,
+        });
+        event(&mut tx, Some(project.id), actor, "task", &task.task_ref, "created", detail, now)
+            .await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    async fn get_task(&self, project: &ProjectRef, seq: i64) -> HubResult<Task> {
+        let row: Option<TaskRow> = sqlx::query_as(concat!(
+            "select ",
+            task_cols!(),
+            " from tasks t where t.project_id = $1 and t.seq = $2"
+        ))
+        .bind(project.id)
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.ok_or_else(|| no_task(project, seq))?
+            .into_model(&project.key)
+    }
+
+    async fn change_task(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        seq: i64,
+        action: &str,
+        change: &TaskChange,
+    ) -> HubResult<Task> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let before: Option<TaskRow> = sqlx::query_as(concat!(
+            "select ",
+            task_cols!(),
+            " from tasks t where t.project_id = $1 and t.seq = $2"
+        ))
+        .bind(project.id)
+        .bind(seq)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let before = before
+            .ok_or_else(|| no_task(project, seq))?
+            .into_model(&project.key)?;
+        if let Some(Some(a)) = &change.assignee {
+            check_assignee(&mut tx, project, a).await?;
+        }
+        let row: TaskRow = sqlx::query_as(concat!(
+            "update tasks set
+                title = coalesce($2, title),
+                description = coalesce($3, description),
+                priority = coalesce($4, priority),
+                status = coalesce($5, status),
+                assignee = case when $6 then $7 else assignee end,
+                summary = coalesce($8, summary),
+                updated_by = $9,
+                updated_at = $10
+             where id = $1 returning ",
+            task_ret!()
+        ))
+        .bind(before.id)
+        .bind(change.title.as_deref())
+        .bind(change.description.as_deref())
+        .bind(change.priority.map(Priority::as_str))
+        .bind(change.status.map(TaskStatus::as_str))
+        .bind(change.assignee.is_some())
+        .bind(change.assignee.clone().flatten())
+        .bind(change.summary.as_deref())
+        .bind(actor)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = row.into_model(&project.key)?;
+        let detail = diff(&before, &after, change.note.as_deref());
+        event(&mut tx, Some(project.id), actor, "task", &after.task_ref, action, detail, now)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn delete_task(&self, actor: &str, project: &ProjectRef, seq: i64) -> HubResult<Task> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let row: Option<TaskRow> = sqlx::query_as(concat!(
+            "delete from tasks where project_id = $1 and seq = $2 returning ",
+            task_ret!()
+        ))
+        .bind(project.id)
+        .bind(seq)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let task = row
+            .ok_or_else(|| no_task(project, seq))?
+            .into_model(&project.key)?;
+        let detail = json!({"title": task.title, "status": task.status});
+        event(&mut tx, Some(project.id), actor, "task", &task.task_ref, "deleted", detail, now)
+            .await?;
+        tx.commit().await?;
+        Ok(task)
+    }
+
+    async fn list_tasks(
+        &self,
+        project: &ProjectRef,
+        filter: &TaskFilter,
+        limit: i64,
+        cursor: Option<TaskCursor>,
+    ) -> HubResult<TaskPage> {
+        let status = filter.status.map(TaskStatus::as_str);
+        let mut rows: Vec<TaskRow> = sqlx::query_as(concat!(
+            "select ",
+            task_cols!(),
+            " from tasks t
+              where t.project_id = $1
+                and ($2 is null or t.status = $2)
+                and ($3 is null or t.assignee = $3)
+                and ($4 is null or (t.updated_at, t.id) < ($4, $5))
+              order by t.updated_at desc, t.id desc
+              limit $6"
+        ))
+        .bind(project.id)
+        .bind(status)
+        .bind(filter.assignee.as_deref())
+        .bind(cursor.map(|c| c.updated_at))
+        .bind(cursor.map(|c| c.id))
+        .bind(limit + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let next = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| TaskCursor {
+                updated_at: r.updated_at,
+                id: r.id,
+            })
+        } else {
+            None
+        };
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from tasks t
+             where t.project_id = $1
+               and ($2 is null or t.status = $2)
+               and ($3 is null or t.assignee = $3)",
+        )
+        .bind(project.id)
+        .bind(status)
+        .bind(filter.assignee.as_deref())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(TaskPage {
+            tasks: tasks(rows, &project.key)?,
+            next,
+            total,
+        })
+    }
+
+    async fn tasks_assigned(
+        &self,
+        member: &Member,
+        project_id: Option<i64>,
+        status: Option<TaskStatus>,
+        limit: i64,
+    ) -> HubResult<(Vec<(String, Task)>, i64)> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            project_name: String,
+            project_key: String,
+            #[sqlx(flatten)]
+            task: TaskRow,
+        }
+        let status = status.map(TaskStatus::as_str);
+        let rows: Vec<Row> = sqlx::query_as(concat!(
+            "select p.name as project_name, p.key as project_key, ",
+            task_cols!(),
+            " from tasks t
+              join projects p on p.id = t.project_id
+              join project_members pm on pm.project_id = p.id and pm.member_id = $1
+              where t.assignee = $2
+                and ($3 is null or t.project_id = $3)
+                and ($4 is null or t.status = $4)
+              order by t.updated_at desc, t.id desc
+              limit $5"
+        ))
+        .bind(member.id)
+        .bind(&member.name)
+        .bind(project_id)
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from tasks t
+             join project_members pm on pm.project_id = t.project_id and pm.member_id = $1
+             where t.assignee = $2
+               and ($3 is null or t.project_id = $3)
+               and ($4 is null or t.status = $4)",
+        )
+        .bind(member.id)
+        .bind(&member.name)
+        .bind(project_id)
+        .bind(status)
+        .fetch_one(&self.pool)
+        .await?;
+        let list = rows
+            .into_iter()
+            .map(|r| Ok((r.project_name, r.task.into_model(&r.project_key)?)))
+            .collect::<HubResult<Vec<_>>>()?;
+        Ok((list, total))
+    }
+
+    async fn status_counts(&self, project_id: i64) -> HubResult<StatusCounts> {
+        let (backlog, todo, in_progress, done, blocked): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(
+                "select count(*) filter (where status = 'backlog'),
+                        count(*) filter (where status = 'todo'),
+                        count(*) filter (where status = 'in_progress'),
+                        count(*) filter (where status = 'done'),
+                        count(*) filter (where status = 'blocked')
+                 from tasks where project_id = $1",
+            )
+            .bind(project_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(StatusCounts {
+            backlog,
+            todo,
+            in_progress,
+            done,
+            blocked,
+        })
+    }
+
+    async fn active_tasks(
+        &self,
+        project: &ProjectRef,
+        first_for: &str,
+        limit: i64,
+    ) -> HubResult<(Vec<Task>, i64)> {
+        let rows: Vec<TaskRow> = sqlx::query_as(concat!(
+            "select ",
+            task_cols!(),
+            " from tasks t
+              where t.project_id = $1 and t.status in ('todo', 'in_progress', 'blocked')
+              order by case when t.assignee = $2 then 0 else 1 end,
+                       case t.status when 'in_progress' then 0 when 'blocked' then 1 else 2 end,
+                       t.updated_at desc, t.id desc
+              limit $3"
+        ))
+        .bind(project.id)
+        .bind(first_for)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "select count(*) from tasks
+             where project_id = $1 and status in ('todo', 'in_progress', 'blocked')",
+        )
+        .bind(project.id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((tasks(rows, &project.key)?, total))
+    }
+
+    async fn save_doc(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        seq: i64,
+        kind: DocKind,
+        content: &str,
+    ) -> HubResult<TaskDoc> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let task_id: Option<i64> =
+            sqlx::query_scalar("select id from tasks where project_id = $1 and seq = $2")
+                .bind(project.id)
+                .bind(seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let task_id = task_id.ok_or_else(|| no_task(project, seq))?;
+        let upsert = match kind {
+            DocKind::Plan => sqlx::query_as(
+                "insert into plans (task_id, content, created_by, updated_by, created_at, updated_at)
+                 values ($1, $2, $3, $3, $4, $4)
+                 on conflict (task_id) do update set content = excluded.content,
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                 returning content, created_by, updated_by, updated_at",
+            ),
+            DocKind::Result => sqlx::query_as(
+                "insert into results (task_id, content, created_by, updated_by, created_at, updated_at)
+                 values ($1, $2, $3, $3, $4, $4)
+                 on conflict (task_id) do update set content = excluded.content,
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                 returning content, created_by, updated_by, updated_at",
+            ),
+        };
+        let (content, created_by, updated_by, updated_at): (String, String, String, i64) = upsert
+            .bind(task_id)
+            .bind(content)
+            .bind(actor)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        touch_task(&mut tx, task_id, actor, now).await?;
+        let task_ref = format!("{}-{seq}", project.key);
+        let detail = json!({"chars": content.chars().count()});
+        let action = match kind {
+            DocKind::Plan => "plan_saved",
+            DocKind::Result => "result_saved",
+        };
+        event(&mut tx, Some(project.id), actor, "task", &task_ref, action, detail, now).await?;
+        tx.commit().await?;
+        Ok(TaskDoc {
+            content,
+            created_by,
+            updated_by,
+            updated_at: Timestamp(updated_at),
+        })
+    }
+
+    async fn get_doc(
+        &self,
+        project: &ProjectRef,
+        seq: i64,
+        kind: DocKind,
+    ) -> HubResult<Option<TaskDoc>> {
+        type Row = (i64, Option<String>, Option<String>, Option<String>, Option<i64>);
+        let query = match kind {
+            DocKind::Plan => sqlx::query_as(
+                "select t.id, d.content, d.created_by, d.updated_by, d.updated_at
+                 from tasks t left join plans d on d.task_id = t.id
+                 where t.project_id = $1 and t.seq = $2",
+            ),
+            DocKind::Result => sqlx::query_as(
+                "select t.id, d.content, d.created_by, d.updated_by, d.updated_at
+                 from tasks t left join results d on d.task_id = t.id
+                 where t.project_id = $1 and t.seq = $2",
+            ),
+        };
+        let row: Option<Row> = query
+            .bind(project.id)
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
+        let (_, content, created_by, updated_by, updated_at) =
+            row.ok_or_else(|| no_task(project, seq))?;
+        Ok(match (content, created_by, updated_by, updated_at) {
+            (Some(content), Some(created_by), Some(updated_by), Some(at)) => Some(TaskDoc {
+                content,
+                created_by,
+                updated_by,
+                updated_at: Timestamp(at),
+            }),
+            _ => None,
+        })
+    }
+}
+
+/// `{field: [before, after]}` for each field the change altered, plus the note.
+fn diff(before: &Task, after: &Task, note: Option<&str>) -> Value {
+    let mut out = Map::new();
+    let mut put = |name: &str, a: Value, b: Value| {
+        if a != b {
+            out.insert(name.to_string(), json!([a, b]));
+        }
+    };
+    put("title", json!(before.title), json!(after.title));
+    put("status", json!(before.status), json!(after.status));
+    put("priority", json!(before.priority), json!(after.priority));
+    put("assignee", json!(before.assignee), json!(after.assignee));
+    if before.description != after.description {
+        out.insert("description".into(), json!("changed"));
+    }
+    if before.summary != after.summary {
+        out.insert("summary".into(), json!(after.summary));
+    }
+    if let Some(note) = note {
+        out.insert("note".into(), json!(note));
+    }
+    Value::Object(out)
+}

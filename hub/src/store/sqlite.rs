@@ -1,0 +1,65 @@
+//! Embedded SQLite backend: one file in the data directory, WAL journal, foreign keys on.
+//! Writes use `begin immediate` so concurrent writers queue on the busy timeout instead of
+//! failing when a read transaction tries to upgrade.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Transaction};
+
+pub type Db = sqlx::Sqlite;
+type Backend = SqliteStore;
+
+#[path = "queries/mod.rs"]
+mod queries;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+/// The SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: Pool<Db>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::new().filename(path);
+        Self::connect(options).await
+    }
+
+    /// Opens a `sqlite:` URL (e.g. `sqlite::memory:` or `sqlite:///tmp/x.db`).
+    pub async fn open_url(url: &str) -> anyhow::Result<Self> {
+        Self::connect(SqliteConnectOptions::from_str(url)?).await
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> anyhow::Result<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations (idempotent).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Db>> {
+        self.pool.begin_with("begin immediate").await
+    }
+
+    const BACKEND: &'static str = "sqlite";
+}
