@@ -133,7 +133,10 @@ fn describe_serde_error(path: &str, inner: &str) -> (String, String) {
         let name = rest.split('`').next().unwrap_or_default();
         return (
             name.to_string(),
-            format!("unknown field '{name}'; {}", inner.split("`, ").last().unwrap_or("")),
+            format!(
+                "unknown field '{name}'; {}",
+                inner.split("`, ").last().unwrap_or("")
+            ),
         );
     }
     if let Some(rest) = inner.strip_prefix("unknown variant `") {

@@ -135,7 +135,10 @@ string_enum!(
 impl TaskStatus {
     /// Statuses shown as "active" in briefings and snapshots.
     pub fn is_active(self) -> bool {
-        matches!(self, TaskStatus::Todo | TaskStatus::InProgress | TaskStatus::Blocked)
+        matches!(
+            self,
+            TaskStatus::Todo | TaskStatus::InProgress | TaskStatus::Blocked
+        )
     }
 }
 
@@ -309,7 +312,10 @@ mod tests {
             err,
             "unknown status 'doing'; use one of backlog, todo, in_progress, done, blocked"
         );
-        assert_eq!("in_progress".parse::<TaskStatus>(), Ok(TaskStatus::InProgress));
+        assert_eq!(
+            "in_progress".parse::<TaskStatus>(),
+            Ok(TaskStatus::InProgress)
+        );
         assert_eq!(TaskStatus::InProgress.as_str(), "in_progress");
         let json = serde_json::to_string(&TaskStatus::InProgress).unwrap();
         assert_eq!(json, "\"in_progress\"");

@@ -94,13 +94,24 @@ pub fn limit(value: Option<u32>, default: u32) -> HubResult<i64> {
 pub fn derive_key(name: &str) -> String {
     let words: Vec<String> = name
         .split(['-', '_'])
-        .map(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let key: String = if words.len() >= 2 {
-        words.iter().filter_map(|w| w.chars().next()).take(6).collect()
+        words
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .take(6)
+            .collect()
     } else {
-        words.first().map(|w| w.chars().take(3).collect()).unwrap_or_default()
+        words
+            .first()
+            .map(|w| w.chars().take(3).collect())
+            .unwrap_or_default()
     };
     let mut key = key.to_ascii_uppercase();
     while key.len() < 2 {

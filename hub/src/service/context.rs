@@ -85,7 +85,11 @@ impl Hub {
             .await
     }
 
-    pub async fn delete_context(&self, caller: &Caller, input: DeleteContext) -> HubResult<Deleted> {
+    pub async fn delete_context(
+        &self,
+        caller: &Caller,
+        input: DeleteContext,
+    ) -> HubResult<Deleted> {
         check_key(&input.key)?;
         let project = self.project(caller, input.project.as_deref()).await?;
         self.store

@@ -90,7 +90,11 @@ impl Hub {
         })
     }
 
-    pub async fn create_member(&self, caller: &Caller, input: CreateMember) -> HubResult<CreatedMember> {
+    pub async fn create_member(
+        &self,
+        caller: &Caller,
+        input: CreateMember,
+    ) -> HubResult<CreatedMember> {
         Self::require_admin(caller, "creating a member")?;
         validate::slug("name", &input.name)?;
         let role = input.role.unwrap_or_default();
@@ -192,6 +196,46 @@ impl Hub {
             member: name.to_string(),
             token,
         })
+    }
+
+    /// Makes sure the hub has an admin. When none exists, creates member `admin` and
+    /// returns it with its new token (shown once). Safe when several hubs start at once.
+    pub async fn ensure_admin(&self) -> HubResult<Option<(Member, String)>> {
+        if self.store.first_admin().await?.is_some() {
+            return Ok(None);
+        }
+        let new = NewMember {
+            name: "admin".into(),
+            kind: MemberKind::Human,
+            role: "Hub administrator".into(),
+            capabilities: vec![],
+            admin: true,
+        };
+        let token = auth::generate_token();
+        match self
+            .store
+            .create_member("system", &new, &auth::hash_token(&token))
+            .await
+        {
+            Ok(member) => Ok(Some((member, token))),
+            // Another hub won the race, or a non-admin member is called "admin".
+            Err(HubError::Conflict(_)) => match self.store.first_admin().await? {
+                Some(_) => Ok(None),
+                None => Err(HubError::conflict(
+                    "no admin exists and the name 'admin' is taken by a non-admin member; \
+                     set JC_ADMIN_TOKEN or grant admin to a member in the database",
+                )),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The member `JC_ADMIN_TOKEN` acts as: the oldest admin.
+    pub async fn first_admin(&self) -> HubResult<Member> {
+        self.store
+            .first_admin()
+            .await?
+            .ok_or_else(|| HubError::Unauthorized("the hub has no admin member yet".into()))
     }
 
     /// Resolves a bearer token to its member.

@@ -114,7 +114,11 @@ impl Hub {
         })
     }
 
-    pub async fn search_memory(&self, caller: &Caller, input: SearchMemory) -> HubResult<MemoryList> {
+    pub async fn search_memory(
+        &self,
+        caller: &Caller,
+        input: SearchMemory,
+    ) -> HubResult<MemoryList> {
         validate::text("query", &input.query, limits::QUERY, true)?;
         let limit = validate::limit(input.limit, 20)?;
         let project = self.project(caller, input.project.as_deref()).await?;
@@ -137,7 +141,11 @@ impl Hub {
         })
     }
 
-    pub async fn set_memory_tier(&self, caller: &Caller, input: SetMemoryTier) -> HubResult<Memory> {
+    pub async fn set_memory_tier(
+        &self,
+        caller: &Caller,
+        input: SetMemoryTier,
+    ) -> HubResult<Memory> {
         check_key(&input.key)?;
         let scope = input.scope.unwrap_or(Scope::Project);
         let project = self.project(caller, input.project.as_deref()).await?;

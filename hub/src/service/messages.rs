@@ -51,7 +51,9 @@ impl Hub {
     pub async fn post_message(&self, caller: &Caller, input: PostMessage) -> HubResult<Message> {
         validate::text("content", &input.content, limits::MESSAGE, true)?;
         validate::text("recipient", &input.recipient, limits::NAME, true)?;
-        let project = self.member_project(caller, input.project.as_deref()).await?;
+        let project = self
+            .member_project(caller, input.project.as_deref())
+            .await?;
         self.store
             .post_message(caller.name(), &project, &input.recipient, &input.content)
             .await
@@ -59,7 +61,9 @@ impl Hub {
 
     pub async fn get_messages(&self, caller: &Caller, input: GetMessages) -> HubResult<Inbox> {
         let limit = validate::limit(input.limit, 50)?;
-        let project = self.member_project(caller, input.project.as_deref()).await?;
+        let project = self
+            .member_project(caller, input.project.as_deref())
+            .await?;
         let (messages, unread_remaining) = self
             .store
             .take_messages(

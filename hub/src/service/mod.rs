@@ -114,7 +114,11 @@ impl Hub {
     }
 
     /// Like [`Hub::project`], but admins must also be members (messages, sessions).
-    async fn member_project(&self, caller: &Caller, project: Option<&str>) -> HubResult<ProjectRef> {
+    async fn member_project(
+        &self,
+        caller: &Caller,
+        project: Option<&str>,
+    ) -> HubResult<ProjectRef> {
         let p = self.project(caller, project).await?;
         if !p.is_member {
             return Err(HubError::forbidden(format!(
@@ -196,7 +200,12 @@ mod tests {
         assert_eq!(parse_ref(&p, "KB-12").unwrap(), 12);
         assert_eq!(parse_ref(&p, "kb-3").unwrap(), 3);
         assert_eq!(parse_ref(&p, " 7 ").unwrap(), 7);
-        assert!(parse_ref(&p, "XY-1").unwrap_err().to_string().contains("KB-<number>"));
+        assert!(
+            parse_ref(&p, "XY-1")
+                .unwrap_err()
+                .to_string()
+                .contains("KB-<number>")
+        );
         assert!(parse_ref(&p, "KB-0").is_err());
         assert!(parse_ref(&p, "KB-x").is_err());
         assert!(parse_ref(&p, "").is_err());

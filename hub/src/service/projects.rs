@@ -62,7 +62,11 @@ impl Hub {
         Ok(ProjectList { projects })
     }
 
-    pub async fn create_project(&self, caller: &Caller, input: CreateProject) -> HubResult<Project> {
+    pub async fn create_project(
+        &self,
+        caller: &Caller,
+        input: CreateProject,
+    ) -> HubResult<Project> {
         Self::require_admin(caller, "creating a project")?;
         validate::slug("name", &input.name)?;
         let description = input.description.unwrap_or_default();
@@ -71,7 +75,9 @@ impl Hub {
             validate::project_key(key)?;
         }
         let explicit = input.key.is_some();
-        let base = input.key.unwrap_or_else(|| validate::derive_key(&input.name));
+        let base = input
+            .key
+            .unwrap_or_else(|| validate::derive_key(&input.name));
         // A derived key that is taken gets a letter appended (KB → KBA, KBB, …).
         let mut candidates = vec![base.clone()];
         if !explicit && base.len() < 6 {
@@ -94,7 +100,11 @@ impl Hub {
         Err(last.unwrap_or_else(|| HubError::conflict("no free task key; pass key")))
     }
 
-    pub async fn delete_project(&self, caller: &Caller, input: DeleteProject) -> HubResult<Deleted> {
+    pub async fn delete_project(
+        &self,
+        caller: &Caller,
+        input: DeleteProject,
+    ) -> HubResult<Deleted> {
         Self::require_admin(caller, "deleting a project")?;
         if input.confirm != input.project {
             return Err(HubError::validation(
@@ -113,7 +123,11 @@ impl Hub {
     }
 
     /// Members of a project with their capabilities, for routing work.
-    pub async fn project_members(&self, caller: &Caller, input: ProjectArgs) -> HubResult<MemberList> {
+    pub async fn project_members(
+        &self,
+        caller: &Caller,
+        input: ProjectArgs,
+    ) -> HubResult<MemberList> {
         let project = self.project(caller, input.project.as_deref()).await?;
         let members = self.store.project_members(project.id).await?;
         Ok(MemberList { members })

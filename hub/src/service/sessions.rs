@@ -191,7 +191,9 @@ impl Hub {
         if let Some(caps) = &input.capabilities {
             check_capabilities(caps)?;
         }
-        let project = self.member_project(caller, input.project.as_deref()).await?;
+        let project = self
+            .member_project(caller, input.project.as_deref())
+            .await?;
         let session = self
             .store
             .start_session(&caller.member, &project, input.capabilities.as_deref())
@@ -250,13 +252,19 @@ impl Hub {
 
     pub async fn end_session(&self, caller: &Caller, input: EndSession) -> HubResult<Session> {
         validate::text("summary", &input.summary, limits::SUMMARY, true)?;
-        let project = self.member_project(caller, input.project.as_deref()).await?;
+        let project = self
+            .member_project(caller, input.project.as_deref())
+            .await?;
         self.store
             .end_session(caller.name(), &project, &input.summary)
             .await
     }
 
-    pub async fn list_sessions(&self, caller: &Caller, input: ListSessions) -> HubResult<SessionList> {
+    pub async fn list_sessions(
+        &self,
+        caller: &Caller,
+        input: ListSessions,
+    ) -> HubResult<SessionList> {
         let limit = validate::limit(input.limit, 20)?;
         let project = self.project(caller, input.project.as_deref()).await?;
         Ok(SessionList {

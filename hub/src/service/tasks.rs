@@ -353,14 +353,26 @@ impl Hub {
 
     pub async fn save_plan(&self, caller: &Caller, input: SavePlan) -> HubResult<TaskDocView> {
         validate::text("plan", &input.plan, limits::DOC, true)?;
-        self.save_doc(caller, input.project, &input.task_ref, DocKind::Plan, &input.plan)
-            .await
+        self.save_doc(
+            caller,
+            input.project,
+            &input.task_ref,
+            DocKind::Plan,
+            &input.plan,
+        )
+        .await
     }
 
     pub async fn save_result(&self, caller: &Caller, input: SaveResult) -> HubResult<TaskDocView> {
         validate::text("result", &input.result, limits::DOC, true)?;
-        self.save_doc(caller, input.project, &input.task_ref, DocKind::Result, &input.result)
-            .await
+        self.save_doc(
+            caller,
+            input.project,
+            &input.task_ref,
+            DocKind::Result,
+            &input.result,
+        )
+        .await
     }
 
     async fn save_doc(

@@ -132,8 +132,12 @@ pub trait MemberStore: Send + Sync {
         new: &NewMember,
         token_hash: &str,
     ) -> HubResult<Member>;
-    async fn update_member(&self, actor: &str, name: &str, patch: &MemberPatch)
-    -> HubResult<Member>;
+    async fn update_member(
+        &self,
+        actor: &str,
+        name: &str,
+        patch: &MemberPatch,
+    ) -> HubResult<Member>;
     /// Deletes a member, its tokens, memberships and usage, and clears its assignments.
     async fn delete_member(&self, actor: &str, name: &str) -> HubResult<()>;
     /// Revokes every live token of the member and stores a new one.
@@ -235,8 +239,7 @@ pub trait ContextStore: Send + Sync {
         key: &str,
         value: &serde_json::Value,
     ) -> HubResult<ContextEntry>;
-    async fn delete_context(&self, actor: &str, project: &ProjectRef, key: &str)
-    -> HubResult<()>;
+    async fn delete_context(&self, actor: &str, project: &ProjectRef, key: &str) -> HubResult<()>;
 }
 
 /// Storage of sessions.
@@ -303,8 +306,12 @@ pub trait MemoryStore: Send + Sync {
         new: &NewMemory,
     ) -> HubResult<Memory>;
     /// Project scope first, then global; bumps global and per-member usage in SQL.
-    async fn recall(&self, member: &Member, project: &ProjectRef, key: &str)
-    -> HubResult<Option<Memory>>;
+    async fn recall(
+        &self,
+        member: &Member,
+        project: &ProjectRef,
+        key: &str,
+    ) -> HubResult<Option<Memory>>;
     /// Literal, case-insensitive substring search over key and value, best matches first.
     async fn search_memories(
         &self,
@@ -313,8 +320,13 @@ pub trait MemoryStore: Send + Sync {
         category: Option<Category>,
         limit: i64,
     ) -> HubResult<(Vec<Memory>, i64)>;
-    async fn forget(&self, actor: &str, project: &ProjectRef, scope: Scope, key: &str)
-    -> HubResult<()>;
+    async fn forget(
+        &self,
+        actor: &str,
+        project: &ProjectRef,
+        scope: Scope,
+        key: &str,
+    ) -> HubResult<()>;
     async fn set_tier(
         &self,
         actor: &str,
@@ -325,8 +337,12 @@ pub trait MemoryStore: Send + Sync {
     ) -> HubResult<Memory>;
     /// Hot memories visible in the project, ranked by the member's own usage, then
     /// global usage, then recency (SPEC §4).
-    async fn hot_cache(&self, member_id: i64, project: &ProjectRef, limit: i64)
-    -> HubResult<Vec<Memory>>;
+    async fn hot_cache(
+        &self,
+        member_id: i64,
+        project: &ProjectRef,
+        limit: i64,
+    ) -> HubResult<Vec<Memory>>;
     /// Project and global memories (`None` for global only), most used first.
     async fn list_memories(
         &self,
@@ -349,13 +365,20 @@ pub trait EventStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    MemberStore + ProjectStore + TaskStore + ContextStore + SessionStore + MessageStore + MemoryStore + EventStore + 'static
+    MemberStore
+    + ProjectStore
+    + TaskStore
+    + ContextStore
+    + SessionStore
+    + MessageStore
+    + MemoryStore
+    + EventStore
+    + 'static
 {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
     /// Round-trips to the database (for `/health`).
     async fn ping(&self) -> HubResult<()>;
-
 }
 
 /// Maps a unique-constraint violation to a 409 with `message`; anything else is internal.

@@ -80,7 +80,17 @@ impl ContextStore for Backend {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({"bytes": value.to_string().len()});
-        event(&mut tx, Some(project.id), actor, "context", key, "set", detail, now).await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "context",
+            key,
+            "set",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(entry(row))
     }
@@ -99,7 +109,17 @@ impl ContextStore for Backend {
                 project.name
             )));
         }
-        event(&mut tx, Some(project.id), actor, "context", key, "deleted", json!({}), now).await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "context",
+            key,
+            "deleted",
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -29,15 +29,17 @@ impl EventStore for Backend {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, actor, entity, entity_key, action, detail, at)| Event {
-                id,
-                actor,
-                entity,
-                entity_key,
-                action,
-                detail: detail.0,
-                created_at: Timestamp(at),
-            })
+            .map(
+                |(id, actor, entity, entity_key, action, detail, at)| Event {
+                    id,
+                    actor,
+                    entity,
+                    entity_key,
+                    action,
+                    detail: detail.0,
+                    created_at: Timestamp(at),
+                },
+            )
             .collect())
     }
 }

@@ -23,19 +23,25 @@ impl MemberStore for Backend {
     }
 
     async fn member_by_name(&self, name: &str) -> HubResult<Option<Member>> {
-        let row: Option<MemberRow> =
-            sqlx::query_as(concat!("select ", member_cols!(), " from members m where m.name = $1"))
-                .bind(name)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<MemberRow> = sqlx::query_as(concat!(
+            "select ",
+            member_cols!(),
+            " from members m where m.name = $1"
+        ))
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(MemberRow::into_model).transpose()
     }
 
     async fn list_members(&self) -> HubResult<Vec<Member>> {
-        let rows: Vec<MemberRow> =
-            sqlx::query_as(concat!("select ", member_cols!(), " from members m order by m.name"))
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<MemberRow> = sqlx::query_as(concat!(
+            "select ",
+            member_cols!(),
+            " from members m order by m.name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         members(rows)
     }
 
@@ -82,7 +88,10 @@ impl MemberStore for Backend {
         .execute(&mut *tx)
         .await?;
         let detail = json!({"kind": new.kind, "admin": new.admin, "role": new.role});
-        event(&mut tx, None, actor, "member", &new.name, "created", detail, now).await?;
+        event(
+            &mut tx, None, actor, "member", &new.name, "created", detail, now,
+        )
+        .await?;
         tx.commit().await?;
         row.into_model()
     }
@@ -141,7 +150,17 @@ impl MemberStore for Backend {
             .bind(name)
             .execute(&mut *tx)
             .await?;
-        event(&mut tx, None, actor, "member", name, "deleted", json!({}), now).await?;
+        event(
+            &mut tx,
+            None,
+            actor,
+            "member",
+            name,
+            "deleted",
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -170,14 +189,26 @@ impl MemberStore for Backend {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        event(&mut tx, None, actor, "member", name, "token_rotated", json!({}), now).await?;
+        event(
+            &mut tx,
+            None,
+            actor,
+            "member",
+            name,
+            "token_rotated",
+            json!({}),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
 fn no_member(name: &str) -> HubError {
-    HubError::not_found(format!("no member '{name}'; list members with GET /api/members"))
+    HubError::not_found(format!(
+        "no member '{name}'; list members with GET /api/members"
+    ))
 }
 
 /// Refuses a change that would leave the hub without any admin.

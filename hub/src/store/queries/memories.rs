@@ -39,7 +39,17 @@ async fn log(
 ) -> HubResult<()> {
     let detail = json!({"category": memory.category, "tier": memory.tier});
     let key = memory_key(memory.scope, &memory.key);
-    event(tx, Some(project.id), actor, "memory", &key, action, detail, now).await
+    event(
+        tx,
+        Some(project.id),
+        actor,
+        "memory",
+        &key,
+        action,
+        detail,
+        now,
+    )
+    .await
 }
 
 #[async_trait]

@@ -40,7 +40,17 @@ impl MessageStore for Backend {
         .await?;
         let key = row.id.to_string();
         let detail = json!({"recipient": recipient, "chars": content.chars().count()});
-        event(&mut tx, Some(project.id), sender, "message", &key, "posted", detail, now).await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            sender,
+            "message",
+            &key,
+            "posted",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.into())
     }

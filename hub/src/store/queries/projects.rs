@@ -143,8 +143,17 @@ impl ProjectStore for Backend {
         .execute(&mut *tx)
         .await?;
         let detail = json!({"key": new.key, "description": new.description});
-        event(&mut tx, Some(row.id), &creator.name, "project", &new.name, "created", detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(row.id),
+            &creator.name,
+            "project",
+            &new.name,
+            "created",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -157,11 +166,24 @@ impl ProjectStore for Backend {
             .execute(&mut *tx)
             .await?;
         if deleted.rows_affected() == 0 {
-            return Err(HubError::not_found(format!("no project '{}'", project.name)));
+            return Err(HubError::not_found(format!(
+                "no project '{}'",
+                project.name
+            )));
         }
         // Recorded without a project id so the audit row outlives the project.
         let detail = json!({"key": project.key});
-        event(&mut tx, None, actor, "project", &project.name, "deleted", detail, now).await?;
+        event(
+            &mut tx,
+            None,
+            actor,
+            "project",
+            &project.name,
+            "deleted",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -187,11 +209,14 @@ impl ProjectStore for Backend {
     ) -> HubResult<Member> {
         let now = Timestamp::now().0;
         let mut tx = self.begin_write().await?;
-        let row: Option<MemberRow> =
-            sqlx::query_as(concat!("select ", member_cols!(), " from members m where m.name = $1"))
-                .bind(member)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let row: Option<MemberRow> = sqlx::query_as(concat!(
+            "select ",
+            member_cols!(),
+            " from members m where m.name = $1"
+        ))
+        .bind(member)
+        .fetch_optional(&mut *tx)
+        .await?;
         let row = row.ok_or_else(|| {
             HubError::not_found(format!(
                 "no member '{member}'; create it first with POST /api/members"
@@ -209,8 +234,17 @@ impl ProjectStore for Backend {
         .await?;
         if added.rows_affected() > 0 {
             let detail = json!({"member": member});
-            event(&mut tx, Some(project.id), actor, "membership", member, "added", detail, now)
-                .await?;
+            event(
+                &mut tx,
+                Some(project.id),
+                actor,
+                "membership",
+                member,
+                "added",
+                detail,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         row.into_model()
@@ -244,8 +278,17 @@ impl ProjectStore for Backend {
             .execute(&mut *tx)
             .await?;
         let detail = json!({"member": member});
-        event(&mut tx, Some(project.id), actor, "membership", member, "removed", detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "membership",
+            member,
+            "removed",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

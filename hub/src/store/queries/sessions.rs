@@ -45,8 +45,17 @@ impl SessionStore for Backend {
         }
         let detail = json!({"capabilities": capabilities.map(|c| c.len())});
         let key = row.id.to_string();
-        event(&mut tx, Some(project.id), &member.name, "session", &key, "started", detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            &member.name,
+            "session",
+            &key,
+            "started",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -80,7 +89,17 @@ impl SessionStore for Backend {
         })?;
         let key = row.id.to_string();
         let detail = json!({"summary": summary});
-        event(&mut tx, Some(project.id), member, "session", &key, "ended", detail, now).await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            member,
+            "session",
+            &key,
+            "ended",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.into())
     }

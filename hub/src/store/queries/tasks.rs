@@ -72,8 +72,17 @@ impl TaskStore for Backend {
             "title": task.title, "status": task.status, "priority": task.priority,
             "assignee": task.assignee,
         });
-        event(&mut tx, Some(project.id), actor, "task", &task.task_ref, "created", detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "task",
+            &task.task_ref,
+            "created",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(task)
     }
@@ -144,8 +153,17 @@ impl TaskStore for Backend {
         .await?;
         let after = row.into_model(&project.key)?;
         let detail = diff(&before, &after, change.note.as_deref());
-        event(&mut tx, Some(project.id), actor, "task", &after.task_ref, action, detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "task",
+            &after.task_ref,
+            action,
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -165,8 +183,17 @@ impl TaskStore for Backend {
             .ok_or_else(|| no_task(project, seq))?
             .into_model(&project.key)?;
         let detail = json!({"title": task.title, "status": task.status});
-        event(&mut tx, Some(project.id), actor, "task", &task.task_ref, "deleted", detail, now)
-            .await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "task",
+            &task.task_ref,
+            "deleted",
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(task)
     }
@@ -379,7 +406,17 @@ impl TaskStore for Backend {
             DocKind::Plan => "plan_saved",
             DocKind::Result => "result_saved",
         };
-        event(&mut tx, Some(project.id), actor, "task", &task_ref, action, detail, now).await?;
+        event(
+            &mut tx,
+            Some(project.id),
+            actor,
+            "task",
+            &task_ref,
+            action,
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(TaskDoc {
             content,
@@ -395,7 +432,13 @@ impl TaskStore for Backend {
         seq: i64,
         kind: DocKind,
     ) -> HubResult<Option<TaskDoc>> {
-        type Row = (i64, Option<String>, Option<String>, Option<String>, Option<i64>);
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
         let query = match kind {
             DocKind::Plan => sqlx::query_as(
                 "select t.id, d.content, d.created_by, d.updated_by, d.updated_at
