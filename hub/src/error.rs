@@ -104,17 +104,31 @@ impl From<anyhow::Error> for HubError {
     }
 }
 
-/// Parse a JSON value into `T`, naming the offending field on failure. REST bodies and
-/// MCP arguments both go through here, so both report errors the same way.
+/// Parse a JSON value into `T`, naming the offending field on failure (a `Validation`
+/// error: the JSON was well-formed but does not fit). REST bodies, REST query strings and
+/// MCP arguments all go through here, so all report errors the same way.
 pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> HubResult<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    deserialize(value)
+}
+
+/// Deserializes `T` from any serde source, turning failures into a `Validation` error
+/// that names the field (the path serde was at) and says how to fix it.
+pub fn deserialize<'de, D, T>(source: D) -> HubResult<T>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+    T: serde::Deserialize<'de>,
+{
+    serde_path_to_error::deserialize(source).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         let (field, message) = describe_serde_error(&path, &inner);
-        HubError::BadRequest {
-            field: Some(field.clone()).filter(|f| !f.is_empty() && f != "."),
-            message,
-        }
+        let field = if field.is_empty() || field == "." {
+            "input".to_string()
+        } else {
+            field
+        };
+        HubError::Validation { field, message }
     })
 }
 

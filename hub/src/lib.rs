@@ -11,11 +11,21 @@
 //! - `auth`: token generation and hashing.
 //! - `store`: the `Store` contract and its SQLite and PostgreSQL backends.
 //! - `service`: every operation, written once, called by REST and MCP.
+//! - `http`: the axum server: identity middleware, errors, extractors, `/health`.
+//! - `rest`: REST adapters over the service (`/api/...`).
+//! - `mcp`: MCP adapters over the service (`/mcp`), the 30 tools.
+//! - `config`: command line and settings; `server`: `jc-hub serve`; `cli`: admin commands.
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod cli;
+pub mod config;
 pub mod error;
+pub mod http;
+pub mod mcp;
 pub mod model;
+pub mod rest;
+pub mod server;
 pub mod service;
 pub mod store;
 pub mod validate;

@@ -1,1 +1,41 @@
-fn main() {}
+//! `jc-hub`: parses settings, sets up logging, and hands over to the library.
+
+use clap::Parser;
+use jc_hub::config::{Cli, Command, LogFormat};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let json_logs = matches!(&cli.command, Command::Serve(a) if a.log_format == LogFormat::Json);
+    let default_level = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let result = match cli.command {
+        Command::Serve(args) => jc_hub::server::run(&cli.db, args).await,
+        Command::Migrate => cli.db.open().await.map(|s| {
+            println!("migrations applied ({})", s.backend());
+        }),
+        Command::Members(cmd) => jc_hub::cli::run_members(&cli.db, cli.json, cmd).await,
+        Command::Projects(cmd) => jc_hub::cli::run_projects(&cli.db, cli.json, cmd).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("jc-hub: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -66,6 +66,7 @@ macro_rules! string_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "snake_case")]
+        #[schemars(inline)]
         pub enum $name { $($variant),+ }
 
         impl $name {

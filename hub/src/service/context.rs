@@ -11,7 +11,7 @@ use crate::validate::{self, limits};
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetContext {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// One key to read; omit to get every entry.
     pub key: Option<String>,
@@ -20,7 +20,7 @@ pub struct GetContext {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetContext {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Key, e.g. "tech_stack" or "decisions/db".
     pub key: String,
@@ -31,7 +31,7 @@ pub struct SetContext {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteContext {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Key to delete.
     pub key: String,

@@ -12,9 +12,9 @@ use crate::validate::{self, limits};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remember {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
-    /// person | project | term | client | deal | process | preference | other.
+    /// What the memory is about.
     pub category: Category,
     /// Short lookup key, e.g. "PSR" or "fedor".
     pub key: String,
@@ -29,7 +29,7 @@ pub struct Remember {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recall {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Exact key; project scope is checked first, then global.
     pub key: String,
@@ -38,7 +38,7 @@ pub struct Recall {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchMemory {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Text to find in keys and values (case-insensitive; % and _ match literally).
     pub query: String,
@@ -51,7 +51,7 @@ pub struct SearchMemory {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forget {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Key of the memory to delete.
     pub key: String,
@@ -62,7 +62,7 @@ pub struct Forget {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetMemoryTier {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Key of the memory.
     pub key: String,

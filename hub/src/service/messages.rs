@@ -11,7 +11,7 @@ use crate::validate::{self, limits};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Member name of the recipient (a project member; see jc_list_members).
     pub recipient: String,
@@ -22,7 +22,7 @@ pub struct PostMessage {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetMessages {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Only unread messages (default true).
     pub unread_only: Option<bool>,

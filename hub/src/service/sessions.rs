@@ -32,7 +32,7 @@ const MEMORY_CHARS: usize = 160;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Start {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Your member name (optional; must match your token if given).
     pub agent: Option<String>,
@@ -43,7 +43,7 @@ pub struct Start {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndSession {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// What you did and what is left, for the next session.
     pub summary: String,
@@ -52,7 +52,7 @@ pub struct EndSession {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListSessions {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// At most this many, 1-200 (default 20).
     pub limit: Option<u32>,

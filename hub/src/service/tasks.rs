@@ -12,15 +12,15 @@ use crate::validate::{self, limits};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddTask {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Short imperative title, e.g. "Add login page".
     pub title: String,
     /// Details, acceptance criteria, links.
     pub description: Option<String>,
-    /// low | medium | high | urgent (default medium).
+    /// Default medium.
     pub priority: Option<Priority>,
-    /// backlog | todo | in_progress | done | blocked (default backlog).
+    /// Default backlog.
     pub status: Option<TaskStatus>,
     /// Project member to assign; see jc_list_members.
     pub assignee: Option<String>,
@@ -29,12 +29,12 @@ pub struct AddTask {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveTask {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
     pub task_ref: String,
-    /// New status: backlog | todo | in_progress | done | blocked.
+    /// New status.
     pub status: TaskStatus,
     /// Why (kept in the task's history), e.g. what blocks it.
     pub note: Option<String>,
@@ -43,7 +43,7 @@ pub struct MoveTask {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteTask {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
@@ -55,7 +55,7 @@ pub struct CompleteTask {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListTasks {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Only tasks with this status.
     pub status: Option<TaskStatus>,
@@ -70,7 +70,7 @@ pub struct ListTasks {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskRefArgs {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
@@ -80,7 +80,7 @@ pub struct TaskRefArgs {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTask {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
@@ -89,14 +89,14 @@ pub struct UpdateTask {
     pub title: Option<String>,
     /// New description (replaces the old one).
     pub description: Option<String>,
-    /// New priority: low | medium | high | urgent.
+    /// New priority.
     pub priority: Option<Priority>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavePlan {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
@@ -108,7 +108,7 @@ pub struct SavePlan {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveResult {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
@@ -120,13 +120,41 @@ pub struct SaveResult {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignTask {
-    /// Project name; may be omitted when a default project applies.
+    /// Project name (optional if a default applies).
     pub project: Option<String>,
     /// Task ref, e.g. "KB-12" or "12".
     #[serde(rename = "ref")]
     pub task_ref: String,
     /// Project member to assign, or null to unassign.
     pub assignee: Option<String>,
+}
+
+/// Several task fields at once, applied atomically (REST `PATCH`, the dashboard).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditTask {
+    /// New title.
+    pub title: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New priority: low | medium | high | urgent.
+    pub priority: Option<Priority>,
+    /// New status: backlog | todo | in_progress | done | blocked.
+    pub status: Option<TaskStatus>,
+    /// New assignee (a project member), or null to unassign; omit to leave it.
+    #[serde(default, deserialize_with = "present")]
+    pub assignee: Option<Option<String>>,
+    /// Why (kept in the task's history).
+    pub note: Option<String>,
+}
+
+/// Distinguishes an explicit `null` (`Some(None)`) from an absent field (`None`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -181,6 +209,12 @@ pub struct AssignedTask {
 pub struct AssignedTasks {
     pub tasks: Vec<AssignedTask>,
     pub total: i64,
+}
+
+/// Audit rows, newest first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EventList {
+    pub events: Vec<Event>,
 }
 
 /// Confirmation of a deletion.
@@ -310,6 +344,85 @@ impl Hub {
         self.store
             .change_task(caller.name(), &project, seq, "updated", &change)
             .await
+    }
+
+    /// Applies an [`EditTask`] in one transaction; the history names the kind of change.
+    pub async fn edit_task(
+        &self,
+        caller: &Caller,
+        project: &str,
+        task_ref: &str,
+        input: EditTask,
+    ) -> HubResult<Task> {
+        if let Some(t) = &input.title {
+            validate::text("title", t, limits::TITLE, true)?;
+        }
+        if let Some(d) = &input.description {
+            validate::text("description", d, limits::DESCRIPTION, false)?;
+        }
+        if let Some(n) = &input.note {
+            validate::text("note", n, limits::NOTE, false)?;
+        }
+        let edits = [
+            input.title.is_some(),
+            input.description.is_some(),
+            input.priority.is_some(),
+        ];
+        let action = match (edits.contains(&true), input.status, &input.assignee) {
+            (false, None, None) => {
+                return Err(HubError::validation(
+                    "input",
+                    "nothing to change; pass title, description, priority, status or assignee",
+                ));
+            }
+            (false, Some(_), None) => "moved",
+            (false, None, Some(_)) => "assigned",
+            _ => "updated",
+        };
+        let project = self.project(caller, Some(project)).await?;
+        let seq = parse_ref(&project, task_ref)?;
+        let change = TaskChange {
+            title: input.title.map(|t| t.trim().to_string()),
+            description: input.description,
+            priority: input.priority,
+            status: input.status,
+            assignee: input.assignee.map(|a| a.filter(|a| !a.is_empty())),
+            summary: None,
+            note: input.note,
+        };
+        self.store
+            .change_task(caller.name(), &project, seq, action, &change)
+            .await
+    }
+
+    /// The history of one task (newest first), from the audit trail.
+    pub async fn task_history(
+        &self,
+        caller: &Caller,
+        project: &str,
+        task_ref: &str,
+    ) -> HubResult<EventList> {
+        let project = self.project(caller, Some(project)).await?;
+        let seq = parse_ref(&project, task_ref)?;
+        let key = format!("{}-{seq}", project.key);
+        let events = self
+            .store
+            .list_events(project.id, Some(("task", &key)), 100)
+            .await?;
+        Ok(EventList { events })
+    }
+
+    /// Recent activity in a project (newest first).
+    pub async fn project_events(
+        &self,
+        caller: &Caller,
+        project: &str,
+        limit: Option<u32>,
+    ) -> HubResult<EventList> {
+        let limit = validate::limit(limit, 50)?;
+        let project = self.project(caller, Some(project)).await?;
+        let events = self.store.list_events(project.id, None, limit).await?;
+        Ok(EventList { events })
     }
 
     pub async fn delete_task(&self, caller: &Caller, input: TaskRefArgs) -> HubResult<Deleted> {

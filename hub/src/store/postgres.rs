@@ -9,6 +9,8 @@ use sqlx::{Pool, Transaction};
 pub type Db = sqlx::Postgres;
 type Backend = PgStore;
 
+// The shared SQL is compiled once per backend, against each backend's driver types.
+#[allow(clippy::duplicate_mod)]
 #[path = "queries/mod.rs"]
 mod queries;
 

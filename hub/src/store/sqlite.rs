@@ -12,6 +12,8 @@ use sqlx::{Pool, Transaction};
 pub type Db = sqlx::Sqlite;
 type Backend = SqliteStore;
 
+// The shared SQL is compiled once per backend, against each backend's driver types.
+#[allow(clippy::duplicate_mod)]
 #[path = "queries/mod.rs"]
 mod queries;
 
