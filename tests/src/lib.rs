@@ -1,9 +1,14 @@
 //! Test harness shared by every test in this crate: fresh databases on both backends,
 //! fixtures for members and projects, and a hub served on port 0.
 //!
-//! PostgreSQL tests use `JC_TEST_DATABASE_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`) to create one database per test and drop
-//! it afterwards. A PostgreSQL test that cannot reach the server fails; it never skips.
+//! PostgreSQL tests use the server at `JC_TEST_DATABASE_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). Each test gets a schema of its own in
+//! the database `jc_test` (see [`pg`]: creating a database per test cost about 250 ms, and
+//! the suite runs hundreds of tests). The test's URL pins `search_path` to its schema, so
+//! the hub, sqlx migrations and direct SQL all see only that test's tables. A PostgreSQL
+//! test that cannot reach the server fails; it never skips.
+
+mod pg;
 
 use std::sync::Arc;
 
@@ -20,24 +25,29 @@ pub enum Backend {
     Postgres,
 }
 
-/// Admin connection used to create and drop per-test databases.
+/// The PostgreSQL server for tests; its database only serves to create `jc_test`.
 pub fn pg_admin_url() -> String {
     std::env::var("JC_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
-/// A database that exists for one test and is removed when dropped.
+/// A database that belongs to one test while the guard lives. Dropping it deletes the
+/// SQLite directory, or returns the PostgreSQL schema to the process's pool.
 pub enum DbGuard {
     Sqlite(tempfile::TempDir),
-    Postgres { name: String },
+    /// A schema of the PostgreSQL test database, named `name`.
+    Postgres {
+        name: String,
+    },
 }
 
 impl DbGuard {
-    /// A `DATABASE_URL` for this database (PostgreSQL), or the SQLite file path.
+    /// A `DATABASE_URL` for this database (PostgreSQL, with `search_path` set to the
+    /// test's schema), or a `sqlite://` URL of the SQLite file.
     pub fn url(&self) -> String {
         match self {
             DbGuard::Sqlite(dir) => format!("sqlite://{}", dir.path().join("hub.db").display()),
-            DbGuard::Postgres { name } => with_database(&pg_admin_url(), name),
+            DbGuard::Postgres { name } => pg::schema_url(name),
         }
     }
 }
@@ -45,24 +55,7 @@ impl DbGuard {
 impl Drop for DbGuard {
     fn drop(&mut self) {
         if let DbGuard::Postgres { name } = self {
-            let name = name.clone();
-            // Drop runs outside async; use a private runtime on a plain thread.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async {
-                    use sqlx::Connection;
-                    if let Ok(mut c) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-                        let sql = format!("drop database if exists \"{name}\" with (force)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut c)
-                            .await;
-                    }
-                });
-            })
-            .join();
+            pg::release(std::mem::take(name));
         }
     }
 }
@@ -80,27 +73,9 @@ fn with_database(url: &str, db: &str) -> String {
 pub async fn fresh_db(backend: Backend) -> DbGuard {
     match backend {
         Backend::Sqlite => DbGuard::Sqlite(tempfile::tempdir().expect("tempdir")),
-        Backend::Postgres => {
-            use sqlx::Connection;
-            let name = format!(
-                "jc_test_{}",
-                jc_hub::auth::generate_token()[3..19].to_owned()
-            );
-            let mut c = sqlx::PgConnection::connect(&pg_admin_url())
-                .await
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL tests need a server at {} (set JC_TEST_DATABASE_URL): {e}",
-                        pg_admin_url()
-                    )
-                });
-            let sql = format!("create database \"{name}\"");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut c)
-                .await
-                .expect("create test database");
-            DbGuard::Postgres { name }
-        }
+        Backend::Postgres => DbGuard::Postgres {
+            name: pg::acquire().await,
+        },
     }
 }
 
@@ -156,6 +131,34 @@ impl Fixture {
 
     pub fn store(&self) -> &dyn Store {
         self.hub.store()
+    }
+
+    /// This test's database URL, for checks that bypass the hub.
+    pub fn db_url(&self) -> String {
+        self._db.url()
+    }
+
+    /// Runs one query returning a single integer (e.g. `select count(*) from tasks`)
+    /// directly on the database. Use `cast(… as bigint)` for sums: PostgreSQL returns
+    /// `numeric` for `sum(bigint)`.
+    pub async fn sql_i64(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let query = sqlx::AssertSqlSafe(sql.to_string());
+        let result = match self.backend {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.db_url())
+                    .await
+                    .expect("open sqlite");
+                sqlx::query_scalar(query).fetch_one(&mut c).await
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.db_url())
+                    .await
+                    .expect("connect postgres");
+                sqlx::query_scalar(query).fetch_one(&mut c).await
+            }
+        };
+        result.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     /// Creates a member (agent unless the name starts with "human") and returns it as a
@@ -230,4 +233,76 @@ macro_rules! on_both_backends {
             }
         )+
     };
+}
+
+/// Installs rustls' ring provider for HTTP clients (reqwest and rmcp are built without a
+/// default provider to keep binaries small). Idempotent.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A hub served on `127.0.0.1:0` for end-to-end tests; stops when dropped.
+pub struct TestHub {
+    pub fixture: Fixture,
+    /// e.g. `http://127.0.0.1:41234`
+    pub url: String,
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestHub {
+    /// Starts a hub with token auth on a fresh database of the given backend.
+    pub async fn spawn(backend: Backend) -> TestHub {
+        Self::spawn_with(backend, jc_hub::http::AuthMode::On, None).await
+    }
+
+    /// Starts a hub with the given auth mode and `JC_ADMIN_TOKEN`.
+    pub async fn spawn_with(
+        backend: Backend,
+        mode: jc_hub::http::AuthMode,
+        admin_token: Option<&str>,
+    ) -> TestHub {
+        install_crypto_provider();
+        let fixture = Fixture::new(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = jc_hub::http::AppState {
+            hub: fixture.hub.clone(),
+            identity: Arc::new(jc_hub::http::Identity::new(mode, admin_token)),
+        };
+        let app = jc_hub::http::router(state, &jc_hub::http::RouterOptions::default());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            jc_hub::http::serve(listener, app, shutdown)
+                .await
+                .expect("serve");
+        });
+        TestHub {
+            fixture,
+            url: format!("http://{addr}"),
+            addr,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn hub(&self) -> &Hub {
+        &self.fixture.hub
+    }
+
+    pub fn admin_token(&self) -> &str {
+        &self.fixture.admin_token
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }

@@ -27,7 +27,7 @@ fn task_line(
     if priority != Priority::Medium {
         let _ = write!(out, ", {priority}");
     }
-    let _ = write!(out, "] {}", clip(title, 120));
+    let _ = write!(out, "] {}", clip(title, 100));
     if let Some(a) = assignee {
         let _ = write!(out, " @{a}");
     }

@@ -21,13 +21,14 @@ pub const PROTOCOL: &[&str] = &[
     "Authorship is automatic: every change is recorded under your name.",
 ];
 
-pub const ACTIVE_CAP: i64 = 15;
+// Caps that keep the briefing near 2,000 tokens however large the project grows.
+pub const ACTIVE_CAP: i64 = 12;
 pub const CONTEXT_CAP: usize = 30;
-pub const UNREAD_CAP: i64 = 10;
+pub const UNREAD_CAP: i64 = 5;
 pub const HOT_CACHE: i64 = 30;
-pub const TEAM_CAP: usize = 30;
-const MESSAGE_CHARS: usize = 400;
-const MEMORY_CHARS: usize = 160;
+pub const TEAM_CAP: usize = 20;
+const MESSAGE_CHARS: usize = 200;
+const MEMORY_CHARS: usize = 80;
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,7 +95,7 @@ pub struct BriefMemory {
     pub scope: Scope,
     pub category: Category,
     pub key: String,
-    /// Truncated to 160 characters; jc_recall gives the whole value.
+    /// Truncated to 80 characters; jc_recall gives the whole value.
     pub value: String,
 }
 
