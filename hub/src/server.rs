@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -62,10 +61,9 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             AuthMode::Off
         }
     };
-    let state = AppState {
-        hub,
-        identity: Arc::new(Identity::new(mode, admin_token.as_deref())),
-    };
+    let first_admin = hub.first_admin().await?;
+    let state = AppState::new(hub, Identity::new(mode, admin_token.as_deref()));
+    let code = state.signin.issue(first_admin.id);
     let options = RouterOptions {
         allowed_hosts: args.allowed_hosts.clone(),
     };
@@ -76,6 +74,12 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         "JustClone Hub listening on http://{} (MCP at {public_url}/mcp)",
         listener.local_addr()?
+    );
+    // The code is single-use, expires in 15 minutes, and travels in the URL fragment,
+    // which browsers do not send to servers.
+    tracing::info!(
+        "dashboard sign-in link for '{}' (one use, 15 minutes): {public_url}/#signin={code}",
+        first_admin.name
     );
     http::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -247,6 +247,8 @@ pub struct TestHub {
     /// e.g. `http://127.0.0.1:41234`
     pub url: String,
     pub addr: std::net::SocketAddr,
+    /// Issues dashboard sign-in codes, as `jc-hub serve` does at start.
+    pub signin: Arc<jc_hub::http::signin::SignInCodes>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -268,10 +270,11 @@ impl TestHub {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = jc_hub::http::AppState {
-            hub: fixture.hub.clone(),
-            identity: Arc::new(jc_hub::http::Identity::new(mode, admin_token)),
-        };
+        let state = jc_hub::http::AppState::new(
+            fixture.hub.clone(),
+            jc_hub::http::Identity::new(mode, admin_token),
+        );
+        let signin = state.signin.clone();
         let app = jc_hub::http::router(state, &jc_hub::http::RouterOptions::default());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -286,6 +289,7 @@ impl TestHub {
             fixture,
             url: format!("http://{addr}"),
             addr,
+            signin,
             stop: Some(stop),
         }
     }

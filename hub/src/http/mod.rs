@@ -2,9 +2,12 @@
 //! and the dashboard. Identity is resolved once, by [`identity::identify`], for REST and MCP
 //! alike; handlers find the [`Caller`](crate::service::Caller) in request extensions.
 
+mod dashboard;
 mod error;
 pub mod extract;
 pub mod identity;
+pub mod live;
+pub mod signin;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,7 +17,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -33,6 +36,21 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub hub: Hub,
     pub identity: Arc<Identity>,
+    /// Wakes live streams after writes.
+    pub changes: live::Changes,
+    /// Outstanding one-time dashboard sign-in codes.
+    pub signin: Arc<signin::SignInCodes>,
+}
+
+impl AppState {
+    pub fn new(hub: Hub, identity: Identity) -> Self {
+        AppState {
+            hub,
+            identity: Arc::new(identity),
+            changes: live::Changes::default(),
+            signin: Arc::default(),
+        }
+    }
 }
 
 /// Options that shape the router.
@@ -45,13 +63,23 @@ pub struct RouterOptions {
 /// Builds the complete application router.
 pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let authenticated = crate::rest::router()
+        .route("/api/projects/{project}/stream", get(live::stream))
         .merge(crate::mcp::router(state.clone(), options))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            live::announce,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             identity::identify,
         ));
     Router::new()
         .route("/health", get(health))
+        .route("/", get(dashboard::index))
+        .route("/static/{*path}", get(dashboard::file))
+        .route("/api/signin", post(signin::sign_in))
+        .method_not_allowed_fallback(method_not_allowed)
         .merge(authenticated)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -105,6 +133,18 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
         "version": env!("CARGO_PKG_VERSION"),
     });
     (status, Json(body))
+}
+
+/// A known path with another method: still 405 (axum adds `Allow`), but in the JSON error
+/// shape every other error has, instead of an empty body.
+async fn method_not_allowed(req: Request) -> impl IntoResponse {
+    let message = format!(
+        "{} is not supported on {}; the Allow header lists the methods that are",
+        req.method(),
+        req.uri().path()
+    );
+    let body = json!({"error": {"code": "method_not_allowed", "message": message, "field": null}});
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body))
 }
 
 async fn not_found(req: Request) -> HubError {

@@ -238,6 +238,21 @@ impl Hub {
             .ok_or_else(|| HubError::Unauthorized("the hub has no admin member yet".into()))
     }
 
+    /// Issues an additional token for a member (dashboard sign-in links).
+    pub async fn mint_token(&self, member_id: i64, label: &str) -> HubResult<(Member, String)> {
+        let token = auth::generate_token();
+        let hash = auth::hash_token(&token);
+        self.store
+            .add_token("system", member_id, &hash, label)
+            .await?;
+        let member = self
+            .store
+            .member_by_token_hash(&hash)
+            .await?
+            .ok_or_else(|| HubError::not_found("member no longer exists"))?;
+        Ok((member, token))
+    }
+
     /// Resolves a bearer token to its member.
     pub async fn authenticate(&self, token: &str) -> HubResult<Member> {
         let member = self

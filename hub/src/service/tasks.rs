@@ -409,6 +409,11 @@ impl Hub {
             .store
             .list_events(project.id, Some(("task", &key)), 100)
             .await?;
+        // Every task has a "created" event, and a deleted task keeps its history, so no
+        // events means the task never existed: 404, like every other ref lookup.
+        if events.is_empty() {
+            self.store.get_task(&project, seq).await?;
+        }
         Ok(EventList { events })
     }
 

@@ -140,6 +140,14 @@ pub trait MemberStore: Send + Sync {
     ) -> HubResult<Member>;
     /// Deletes a member, its tokens, memberships and usage, and clears its assignments.
     async fn delete_member(&self, actor: &str, name: &str) -> HubResult<()>;
+    /// Stores an additional token for the member (e.g. a dashboard sign-in).
+    async fn add_token(
+        &self,
+        actor: &str,
+        member_id: i64,
+        token_hash: &str,
+        label: &str,
+    ) -> HubResult<()>;
     /// Revokes every live token of the member and stores a new one.
     async fn rotate_token(&self, actor: &str, name: &str, token_hash: &str) -> HubResult<()>;
 }
@@ -361,6 +369,8 @@ pub trait EventStore: Send + Sync {
         entity: Option<(&str, &str)>,
         limit: i64,
     ) -> HubResult<Vec<Event>>;
+    /// Events of the project with an id above `after`, oldest first (live streams).
+    async fn events_after(&self, project_id: i64, after: i64, limit: i64) -> HubResult<Vec<Event>>;
 }
 
 #[async_trait]

@@ -165,6 +165,43 @@ impl MemberStore for Backend {
         Ok(())
     }
 
+    async fn add_token(
+        &self,
+        actor: &str,
+        member_id: i64,
+        token_hash: &str,
+        label: &str,
+    ) -> HubResult<()> {
+        let now = Timestamp::now().0;
+        let mut tx = self.begin_write().await?;
+        let name: Option<String> = sqlx::query_scalar(
+            "insert into api_tokens (member_id, token_hash, label, created_at)
+             select id, $2, $3, $4 from members where id = $1
+             returning (select name from members where id = $1)",
+        )
+        .bind(member_id)
+        .bind(token_hash)
+        .bind(label)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let name = name.ok_or_else(|| HubError::not_found("member no longer exists"))?;
+        let detail = json!({"label": label});
+        event(
+            &mut tx,
+            None,
+            actor,
+            "member",
+            &name,
+            "token_added",
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn rotate_token(&self, actor: &str, name: &str, token_hash: &str) -> HubResult<()> {
         let now = Timestamp::now().0;
         let mut tx = self.begin_write().await?;

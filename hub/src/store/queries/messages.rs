@@ -65,11 +65,14 @@ impl MessageStore for Backend {
         let now = Timestamp::now().0;
         let mut tx = self.begin_write().await?;
         let mut rows: Vec<MessageRow> = if unread_only {
+            // The outer `read_at is null` is rechecked on PostgreSQL after waiting for a
+            // concurrent reader's lock, so two readers never both receive a message.
             sqlx::query_as(concat!(
                 "update messages set read_at = $4
                  where id in (select id from messages
                               where project_id = $1 and recipient = $2 and read_at is null
                               order by id limit $3)
+                   and read_at is null
                  returning ",
                 message_cols!()
             ))
