@@ -1,9 +1,11 @@
 //! Admin commands run from the shell against the database directly, acting as the hub's
 //! first admin. Output is text for people, or JSON with `--json`.
 
+use anyhow::Context;
 use serde::Serialize;
 
-use crate::config::{DbArgs, MembersCmd, ProjectsCmd};
+use crate::backup::{ImportReport, ProjectBackup};
+use crate::config::{DbArgs, ExportArgs, ImportArgs, MembersCmd, ProjectsCmd};
 use crate::mcp::render::Render;
 use crate::service::*;
 
@@ -117,6 +119,94 @@ pub async fn run_projects(db: &DbArgs, json: bool, cmd: ProjectsCmd) -> anyhow::
             print(json, &done, || done.render())
         }
     }
+}
+
+/// `jc-hub export`: the project as pretty JSON, to `--out` (mode 0600) or stdout.
+pub async fn run_export(db: &DbArgs, args: ExportArgs) -> anyhow::Result<()> {
+    let (hub, admin) = open_as_admin(db).await?;
+    let backup = hub.export_project(&admin, &args.project).await?;
+    let mut text = serde_json::to_vec_pretty(&backup)?;
+    text.push(b'\n');
+    match &args.out {
+        Some(path) => {
+            use std::io::Write;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options
+                .open(path)
+                .with_context(|| format!("could not create {}", path.display()))?;
+            file.write_all(&text)
+                .with_context(|| format!("could not write {}", path.display()))?;
+            eprintln!(
+                "exported project '{}' ({} tasks, {} memories, {} events) to {}",
+                backup.project.name,
+                backup.tasks.len(),
+                backup.memories.len(),
+                backup.events.len(),
+                path.display()
+            );
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(&text)?;
+        }
+    }
+    Ok(())
+}
+
+/// `jc-hub import FILE|-`: restores a backup; nothing is written if any step fails.
+pub async fn run_import(db: &DbArgs, json: bool, args: ImportArgs) -> anyhow::Result<()> {
+    let text = if args.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+            .context("could not read the backup from standard input")?;
+        buf
+    } else {
+        std::fs::read(&args.file)
+            .with_context(|| format!("could not read {}", args.file.display()))?
+    };
+    let backup: ProjectBackup = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{} is not a jc-hub project backup (write one with `jc-hub export`)",
+            args.file.display()
+        )
+    })?;
+    let (hub, admin) = open_as_admin(db).await?;
+    let report = hub.import_project(&admin, &backup).await?;
+    print(json, &report, || import_text(&report))
+}
+
+fn import_text(r: &ImportReport) -> String {
+    let mut out = format!(
+        "imported project '{}' (tasks {}-n): {} tasks, {} context entries, {} sessions, \
+         {} messages, {} project memories, {} events",
+        r.project, r.key, r.tasks, r.context, r.sessions, r.messages, r.project_memories, r.events
+    );
+    if !r.global_memories_inserted.is_empty() {
+        out += &format!(
+            "\nglobal memories added: {}",
+            r.global_memories_inserted.join(", ")
+        );
+    }
+    if !r.global_memories_kept.is_empty() {
+        out += &format!(
+            "\nglobal memories already in this hub, kept as they are: {}",
+            r.global_memories_kept.join(", ")
+        );
+    }
+    if !r.members_reused.is_empty() {
+        out += &format!("\nexisting members reused: {}", r.members_reused.join(", "));
+    }
+    if !r.members_created.is_empty() {
+        out += &format!(
+            "\nmembers created without tokens: {}\n\
+             issue a token for each with `jc-hub members rotate-token NAME`",
+            r.members_created.join(", ")
+        );
+    }
+    out
 }
 
 /// Opens the store and returns the hub with its first admin as the caller, creating

@@ -45,12 +45,39 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Write the generated tool and REST references (for the agent skill folder).
+    Docs {
+        /// Folder to write `tools-reference.md` and `rest-reference.md` into.
+        #[arg(long, default_value = "skills/using-justclone-mcp")]
+        out: PathBuf,
+    },
     /// Manage members (acts as the hub's first admin).
     #[command(subcommand)]
     Members(MembersCmd),
     /// Manage projects (acts as the hub's first admin).
     #[command(subcommand)]
     Projects(ProjectsCmd),
+    /// Write a whole project (tasks, context, sessions, messages, memories, members,
+    /// events; never tokens) as one JSON document.
+    Export(ExportArgs),
+    /// Restore a project written by `jc-hub export`, in one transaction.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The project to export.
+    #[arg(long)]
+    pub project: String,
+    /// File to write (created with mode 0600); standard output when omitted.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// A file written by `jc-hub export`, or `-` for standard input.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,11 +25,16 @@ async fn main() -> std::process::ExitCode {
     }
     let result = match cli.command {
         Command::Serve(args) => jc_hub::server::run(&cli.db, args).await,
+        Command::Docs { out } => jc_hub::docs::write_references(&out).map(|()| {
+            println!("wrote references into {}", out.display());
+        }),
         Command::Migrate => cli.db.open().await.map(|s| {
             println!("migrations applied ({})", s.backend());
         }),
         Command::Members(cmd) => jc_hub::cli::run_members(&cli.db, cli.json, cmd).await,
         Command::Projects(cmd) => jc_hub::cli::run_projects(&cli.db, cli.json, cmd).await,
+        Command::Export(args) => jc_hub::cli::run_export(&cli.db, args).await,
+        Command::Import(args) => jc_hub::cli::run_import(&cli.db, cli.json, args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -67,6 +67,7 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let options = RouterOptions {
         allowed_hosts: args.allowed_hosts.clone(),
     };
+    let closing = state.closing.clone();
     let app = http::router(state, &options);
     let listener = TcpListener::bind(args.listen)
         .await
@@ -81,7 +82,11 @@ pub async fn run(db: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         "dashboard sign-in link for '{}' (one use, 15 minutes): {public_url}/#signin={code}",
         first_admin.name
     );
-    http::serve(listener, app, shutdown_signal()).await?;
+    http::serve(listener, app, async move {
+        shutdown_signal().await;
+        closing.cancel();
+    })
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -103,7 +103,15 @@ pub struct Fixture {
     pub admin: Caller,
     pub admin_token: String,
     pub backend: Backend,
+    /// The connection `sql_i64` reuses; declared before `_db` so it closes first.
+    sql: tokio::sync::Mutex<Option<DirectConnection>>,
     _db: DbGuard,
+}
+
+/// A connection that bypasses the hub, for checks on raw tables.
+enum DirectConnection {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
 }
 
 impl Fixture {
@@ -125,6 +133,7 @@ impl Fixture {
             admin: Caller::new(admin),
             admin_token,
             backend,
+            sql: tokio::sync::Mutex::new(None),
             _db: db,
         }
     }
@@ -143,20 +152,25 @@ impl Fixture {
     /// `numeric` for `sum(bigint)`.
     pub async fn sql_i64(&self, sql: &str) -> i64 {
         use sqlx::Connection;
+        let mut conn = self.sql.lock().await;
+        if conn.is_none() {
+            *conn = Some(match self.backend {
+                Backend::Sqlite => DirectConnection::Sqlite(
+                    sqlx::SqliteConnection::connect(&self.db_url())
+                        .await
+                        .expect("open sqlite"),
+                ),
+                Backend::Postgres => DirectConnection::Postgres(
+                    sqlx::PgConnection::connect(&self.db_url())
+                        .await
+                        .expect("connect postgres"),
+                ),
+            });
+        }
         let query = sqlx::AssertSqlSafe(sql.to_string());
-        let result = match self.backend {
-            Backend::Sqlite => {
-                let mut c = sqlx::SqliteConnection::connect(&self.db_url())
-                    .await
-                    .expect("open sqlite");
-                sqlx::query_scalar(query).fetch_one(&mut c).await
-            }
-            Backend::Postgres => {
-                let mut c = sqlx::PgConnection::connect(&self.db_url())
-                    .await
-                    .expect("connect postgres");
-                sqlx::query_scalar(query).fetch_one(&mut c).await
-            }
+        let result = match conn.as_mut().expect("connected") {
+            DirectConnection::Sqlite(c) => sqlx::query_scalar(query).fetch_one(c).await,
+            DirectConnection::Postgres(c) => sqlx::query_scalar(query).fetch_one(c).await,
         };
         result.unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
@@ -250,6 +264,7 @@ pub struct TestHub {
     /// Issues dashboard sign-in codes, as `jc-hub serve` does at start.
     pub signin: Arc<jc_hub::http::signin::SignInCodes>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestHub {
@@ -275,11 +290,13 @@ impl TestHub {
             jc_hub::http::Identity::new(mode, admin_token),
         );
         let signin = state.signin.clone();
+        let closing = state.closing.clone();
         let app = jc_hub::http::router(state, &jc_hub::http::RouterOptions::default());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let shutdown = async {
+        let server = tokio::spawn(async move {
+            let shutdown = async move {
                 let _ = stopped.await;
+                closing.cancel();
             };
             jc_hub::http::serve(listener, app, shutdown)
                 .await
@@ -291,6 +308,17 @@ impl TestHub {
             addr,
             signin,
             stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Starts a graceful shutdown and waits until the server has stopped serving.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
         }
     }
 

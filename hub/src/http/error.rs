@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::error::HubError;
 
@@ -25,11 +24,13 @@ impl HubError {
 impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = json!({"error": {
-            "code": self.code(),
-            "message": self.public_message(),
-            "field": self.field(),
-        }});
+        let body = super::ErrorBody {
+            error: super::ErrorDetail {
+                code: self.code().to_string(),
+                message: self.public_message(),
+                field: self.field().map(str::to_string),
+            },
+        };
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response

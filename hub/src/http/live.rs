@@ -40,7 +40,7 @@ pub async fn announce(State(state): State<AppState>, req: Request, next: Next) -
     response
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StreamQuery {
     /// Resume after this event id (default: only events from now on).
@@ -87,7 +87,7 @@ pub async fn stream(
 }
 
 /// Yields the next event, waiting for a write or the poll interval. Ends the stream when
-/// the caller loses access to the project or the database fails.
+/// the caller loses access to the project, the database fails, or the server shuts down.
 async fn next_event(mut c: Cursor) -> Option<(Result<SseEvent, Infallible>, Cursor)> {
     loop {
         if let Some(e) = c.pending.pop_front() {
@@ -97,6 +97,9 @@ async fn next_event(mut c: Cursor) -> Option<(Result<SseEvent, Infallible>, Curs
                 .id(e.id.to_string())
                 .data(data);
             return Some((Ok(sse), c));
+        }
+        if c.state.closing.is_cancelled() {
+            return None;
         }
         let changes = c.state.changes.0.clone();
         let notified = changes.notified();
@@ -123,6 +126,7 @@ async fn next_event(mut c: Cursor) -> Option<(Result<SseEvent, Infallible>, Curs
         tokio::select! {
             _ = &mut notified => {},
             _ = tokio::time::sleep(POLL) => {},
+            _ = c.state.closing.cancelled() => return None,
         }
     }
 }

@@ -19,7 +19,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
-use serde_json::json;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -40,6 +39,9 @@ pub struct AppState {
     pub changes: live::Changes,
     /// Outstanding one-time dashboard sign-in codes.
     pub signin: Arc<signin::SignInCodes>,
+    /// Cancelled when the server starts shutting down, so long-lived responses (live
+    /// streams) end and graceful shutdown does not wait for browsers to disconnect.
+    pub closing: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             identity: Arc::new(identity),
             changes: live::Changes::default(),
             signin: Arc::default(),
+            closing: Default::default(),
         }
     }
 }
@@ -79,6 +82,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .route("/", get(dashboard::index))
         .route("/static/{*path}", get(dashboard::file))
         .route("/api/signin", post(signin::sign_in))
+        .route("/api/openapi.json", get(openapi))
         .method_not_allowed_fallback(method_not_allowed)
         .merge(authenticated)
         .fallback(not_found)
@@ -116,6 +120,35 @@ pub async fn serve(
         .await
 }
 
+/// The `/health` answer.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct Health {
+    /// `ok`, or `degraded` when the database does not answer.
+    pub status: &'static str,
+    /// `ok` or `unreachable`.
+    pub database: &'static str,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    pub version: &'static str,
+}
+
+/// The body of every REST error.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ErrorDetail {
+    /// `bad_request`, `validation`, `not_found`, `conflict`, `unauthorized`, `forbidden`,
+    /// `too_large` or `internal`.
+    pub code: String,
+    /// What went wrong and how to fix it.
+    pub message: String,
+    /// The input field at fault, when there is one.
+    pub field: Option<String>,
+}
+
 /// Liveness and database reachability; needs no token.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let store = state.hub.store();
@@ -126,24 +159,33 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({
-        "status": if ok { "ok" } else { "degraded" },
-        "database": if ok { "ok" } else { "unreachable" },
-        "backend": store.backend(),
-        "version": env!("CARGO_PKG_VERSION"),
-    });
+    let body = Health {
+        status: if ok { "ok" } else { "degraded" },
+        database: if ok { "ok" } else { "unreachable" },
+        backend: store.backend(),
+        version: env!("CARGO_PKG_VERSION"),
+    };
     (status, Json(body))
 }
 
-/// A known path with another method: still 405 (axum adds `Allow`), but in the JSON error
-/// shape every other error has, instead of an empty body.
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::rest::openapi::document())
+}
+
+/// 405 with the JSON error shape; axum keeps the `Allow` header it computed.
 async fn method_not_allowed(req: Request) -> impl IntoResponse {
     let message = format!(
         "{} is not supported on {}; the Allow header lists the methods that are",
         req.method(),
         req.uri().path()
     );
-    let body = json!({"error": {"code": "method_not_allowed", "message": message, "field": null}});
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "method_not_allowed".into(),
+            message,
+            field: None,
+        },
+    };
     (StatusCode::METHOD_NOT_ALLOWED, Json(body))
 }
 

@@ -42,13 +42,16 @@ impl SignInCodes {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Body of `POST /api/signin`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
+    /// The code from the `#signin=` fragment of the link `jc-hub serve` printed.
     code: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A new token for the signed-in member.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SignedIn {
     token: String,
     member: Member,

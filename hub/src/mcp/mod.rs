@@ -37,32 +37,45 @@ const INSTRUCTIONS: &str = "JustClone Hub: a shared task board, context, message
 #[derive(Clone)]
 pub struct JcServer {
     hub: Hub,
-    tool_router: ToolRouter<JcServer>,
+    /// Shared: rmcp clones the server for every stateless request.
+    tool_router: Arc<ToolRouter<JcServer>>,
     /// `tools/list`, compacted once (see [`compact`]).
     tools: Arc<Vec<Tool>>,
 }
 
 impl JcServer {
     pub fn new(hub: Hub) -> Self {
-        let tool_router = Self::session_tools()
+        JcServer {
+            hub,
+            tool_router: Arc::new(Self::router()),
+            tools: Arc::new(tool_definitions()),
+        }
+    }
+
+    fn router() -> ToolRouter<JcServer> {
+        Self::session_tools()
             + Self::task_tools()
             + Self::context_tools()
             + Self::message_tools()
             + Self::memory_tools()
-            + Self::admin_tools();
-        let mut tools: Vec<Tool> = tool_router.list_all().into_iter().map(compact).collect();
-        tools.sort_by(|a, b| a.name.cmp(&b.name));
-        JcServer {
-            hub,
-            tool_router,
-            tools: Arc::new(tools),
-        }
+            + Self::admin_tools()
     }
 
     /// Every tool definition, as `tools/list` serves it.
     pub fn tools(&self) -> &[Tool] {
         &self.tools
     }
+}
+
+/// The 30 tool definitions exactly as `tools/list` serves them, sorted by name.
+pub fn tool_definitions() -> Vec<Tool> {
+    let mut tools: Vec<Tool> = JcServer::router()
+        .list_all()
+        .into_iter()
+        .map(compact)
+        .collect();
+    tools.sort_by(|a, b| a.name.cmp(&b.name));
+    tools
 }
 
 /// Agents pay for every token of `tools/list`, so schemas are trimmed of what a model

@@ -366,6 +366,20 @@ impl Render for MemberList {
     }
 }
 
+/// The "Active tasks" section of briefings and snapshots, capped with "+N more".
+fn active_tasks(out: &mut String, tasks: &[BriefTask], total: i64) {
+    let _ = writeln!(out, "\nActive tasks ({total}):");
+    if tasks.is_empty() {
+        out.push_str("none; see the backlog with jc_list_tasks\n");
+    }
+    for t in tasks {
+        let assignee = t.assignee.as_deref();
+        task_line(out, &t.task_ref, &t.title, t.status, t.priority, assignee);
+    }
+    more(out, tasks.len(), total, "jc_list_tasks");
+    out.push('\n');
+}
+
 fn context_keys(out: &mut String, keys: &[BriefContextKey], total: usize) {
     if keys.is_empty() {
         out.push_str("Context: none yet\n");
@@ -395,27 +409,7 @@ impl Render for Briefing {
         for line in &self.protocol {
             let _ = writeln!(out, "- {line}");
         }
-        let _ = writeln!(out, "\nActive tasks ({}):", self.active_total);
-        if self.active_tasks.is_empty() {
-            out.push_str("none; see the backlog with jc_list_tasks\n");
-        }
-        for t in &self.active_tasks {
-            task_line(
-                &mut out,
-                &t.task_ref,
-                &t.title,
-                t.status,
-                t.priority,
-                t.assignee.as_deref(),
-            );
-        }
-        more(
-            &mut out,
-            self.active_tasks.len(),
-            self.active_total,
-            "jc_list_tasks",
-        );
-        out.push('\n');
+        active_tasks(&mut out, &self.active_tasks, self.active_total);
         context_keys(&mut out, &self.context_keys, self.context_total);
         let _ = writeln!(out, "\nUnread messages ({}):", self.unread_total);
         if self.unread_messages.is_empty() {
@@ -478,24 +472,7 @@ impl Render for StateSnapshot {
             c.blocked,
             self.unread
         );
-        let _ = writeln!(out, "\nActive tasks ({}):", self.active_total);
-        for t in &self.active_tasks {
-            task_line(
-                &mut out,
-                &t.task_ref,
-                &t.title,
-                t.status,
-                t.priority,
-                t.assignee.as_deref(),
-            );
-        }
-        more(
-            &mut out,
-            self.active_tasks.len(),
-            self.active_total,
-            "jc_list_tasks",
-        );
-        out.push('\n');
+        active_tasks(&mut out, &self.active_tasks, self.active_total);
         context_keys(&mut out, &self.context_keys, self.context_total);
         if !self.recent_sessions.is_empty() {
             out.push_str("\nRecent sessions:\n");

@@ -1,13 +1,13 @@
 //! The member registry and tokens.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 
 use crate::error::HubResult;
 use crate::http::AppState;
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiPath};
 use crate::model::Member;
 use crate::service::*;
 
@@ -41,7 +41,7 @@ async fn create(
 async fn update(
     State(s): State<AppState>,
     caller: Caller,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(input): ApiJson<UpdateMember>,
 ) -> HubResult<Json<Member>> {
     Ok(Json(s.hub.update_member(&caller, &name, input).await?))
@@ -50,7 +50,7 @@ async fn update(
 async fn remove(
     State(s): State<AppState>,
     caller: Caller,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> HubResult<Json<Deleted>> {
     Ok(Json(s.hub.delete_member(&caller, &name).await?))
 }
@@ -58,7 +58,7 @@ async fn remove(
 async fn rotate(
     State(s): State<AppState>,
     caller: Caller,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> HubResult<Json<RotatedToken>> {
     Ok(Json(s.hub.rotate_token(&caller, &name).await?))
 }

@@ -3,6 +3,7 @@
 
 mod members;
 mod memories;
+pub mod openapi;
 mod projects;
 mod tasks;
 

@@ -1,14 +1,15 @@
 //! Projects, their members, context, messages and sessions.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::error::HubResult;
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::model::{ContextEntry, Member, Project};
 use crate::service::*;
 
@@ -37,10 +38,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/projects/{project}/sessions", get(sessions))
 }
 
-#[derive(Debug, Deserialize)]
+/// Paging for messages and sessions.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Page {
+pub(crate) struct Page {
+    /// Page size, 1-200.
     limit: Option<u32>,
+    /// Messages only: return messages older than this id (`next_before` of the last page).
     before: Option<i64>,
 }
 
@@ -62,7 +66,7 @@ async fn create(
 async fn remove(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
 ) -> HubResult<Json<Deleted>> {
     let input = DeleteProject {
         confirm: project.clone(),
@@ -74,7 +78,7 @@ async fn remove(
 async fn state(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
 ) -> HubResult<Json<StateSnapshot>> {
     let input = ProjectArgs {
         project: Some(project),
@@ -85,7 +89,7 @@ async fn state(
 async fn members(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
 ) -> HubResult<Json<MemberList>> {
     let input = ProjectArgs {
         project: Some(project),
@@ -96,7 +100,7 @@ async fn members(
 async fn add_member(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiJson(input): ApiJson<AddProjectMember>,
 ) -> HubResult<(StatusCode, Json<Member>)> {
     let member = s.hub.add_project_member(&caller, &project, input).await?;
@@ -106,7 +110,7 @@ async fn add_member(
 async fn remove_member(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, member)): Path<(String, String)>,
+    ApiPath((project, member)): ApiPath<(String, String)>,
 ) -> HubResult<Json<Deleted>> {
     Ok(Json(
         s.hub
@@ -118,7 +122,7 @@ async fn remove_member(
 async fn context(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
 ) -> HubResult<Json<ContextList>> {
     let input = GetContext {
         project: Some(project),
@@ -127,16 +131,18 @@ async fn context(
     Ok(Json(s.hub.get_context(&caller, input).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Body of `PUT …/context/{key}`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ContextValue {
+pub(crate) struct ContextValue {
+    /// Any JSON value.
     value: serde_json::Value,
 }
 
 async fn put_context(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, key)): Path<(String, String)>,
+    ApiPath((project, key)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<ContextValue>,
 ) -> HubResult<Json<ContextEntry>> {
     let input = SetContext {
@@ -150,7 +156,7 @@ async fn put_context(
 async fn delete_context(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, key)): Path<(String, String)>,
+    ApiPath((project, key)): ApiPath<(String, String)>,
 ) -> HubResult<Json<Deleted>> {
     let input = DeleteContext {
         project: Some(project),
@@ -162,7 +168,7 @@ async fn delete_context(
 async fn messages(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> HubResult<Json<MessageList>> {
     let list = s
@@ -172,17 +178,20 @@ async fn messages(
     Ok(Json(list))
 }
 
-#[derive(Debug, Deserialize)]
+/// Body of `POST …/messages`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewMessage {
+pub(crate) struct NewMessage {
+    /// Member name of the recipient (a project member).
     recipient: String,
+    /// The message.
     content: String,
 }
 
 async fn post_message(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiJson(body): ApiJson<NewMessage>,
 ) -> HubResult<(StatusCode, Json<crate::model::Message>)> {
     let input = PostMessage {
@@ -199,7 +208,7 @@ async fn post_message(
 async fn sessions(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiQuery(page): ApiQuery<Page>,
 ) -> HubResult<Json<SessionList>> {
     let input = ListSessions {

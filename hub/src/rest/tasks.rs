@@ -1,14 +1,15 @@
 //! Tasks of a project.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::error::HubResult;
 use crate::http::AppState;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::model::{Task, TaskStatus};
 use crate::service::*;
 
@@ -23,19 +24,24 @@ pub fn router() -> Router<AppState> {
         .route("/api/projects/{project}/events", get(events))
 }
 
-#[derive(Debug, Deserialize)]
+/// Filters and paging for the task list.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(crate) struct ListQuery {
+    /// Only tasks with this status.
     status: Option<TaskStatus>,
+    /// Only tasks assigned to this member.
     assignee: Option<String>,
+    /// Page size, 1-200 (default 50).
     limit: Option<u32>,
+    /// `next_cursor` from the previous page.
     cursor: Option<String>,
 }
 
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> HubResult<Json<TaskList>> {
     let input = ListTasks {
@@ -51,7 +57,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiJson(mut input): ApiJson<AddTask>,
 ) -> HubResult<(StatusCode, Json<Task>)> {
     input.project = Some(project);
@@ -64,7 +70,7 @@ async fn create(
 async fn detail(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, task_ref)): Path<(String, String)>,
+    ApiPath((project, task_ref)): ApiPath<(String, String)>,
 ) -> HubResult<Json<TaskDetail>> {
     let input = TaskRefArgs {
         project: Some(project),
@@ -76,7 +82,7 @@ async fn detail(
 async fn edit(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, task_ref)): Path<(String, String)>,
+    ApiPath((project, task_ref)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<EditTask>,
 ) -> HubResult<Json<Task>> {
     Ok(Json(
@@ -87,7 +93,7 @@ async fn edit(
 async fn remove(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, task_ref)): Path<(String, String)>,
+    ApiPath((project, task_ref)): ApiPath<(String, String)>,
 ) -> HubResult<Json<Deleted>> {
     let input = TaskRefArgs {
         project: Some(project),
@@ -99,23 +105,25 @@ async fn remove(
 async fn history(
     State(s): State<AppState>,
     caller: Caller,
-    Path((project, task_ref)): Path<(String, String)>,
+    ApiPath((project, task_ref)): ApiPath<(String, String)>,
 ) -> HubResult<Json<EventList>> {
     Ok(Json(
         s.hub.task_history(&caller, &project, &task_ref).await?,
     ))
 }
 
-#[derive(Debug, Deserialize)]
+/// Paging for the activity feed.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EventsQuery {
+pub(crate) struct EventsQuery {
+    /// Page size, 1-200 (default 50).
     limit: Option<u32>,
 }
 
 async fn events(
     State(s): State<AppState>,
     caller: Caller,
-    Path(project): Path<String>,
+    ApiPath(project): ApiPath<String>,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> HubResult<Json<EventList>> {
     Ok(Json(

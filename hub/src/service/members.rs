@@ -172,12 +172,18 @@ impl Hub {
             kind: input.kind,
             admin: input.admin,
         };
-        self.store.update_member(caller.name(), name, &patch).await
+        let member = self
+            .store
+            .update_member(caller.name(), name, &patch)
+            .await?;
+        self.tokens.clear();
+        Ok(member)
     }
 
     pub async fn delete_member(&self, caller: &Caller, name: &str) -> HubResult<Deleted> {
         Self::require_admin(caller, "deleting a member")?;
         self.store.delete_member(caller.name(), name).await?;
+        self.tokens.clear();
         Ok(Deleted {
             deleted: format!("member '{name}'"),
         })
@@ -192,6 +198,7 @@ impl Hub {
         self.store
             .rotate_token(caller.name(), name, &auth::hash_token(&token))
             .await?;
+        self.tokens.clear();
         Ok(RotatedToken {
             member: name.to_string(),
             token,
@@ -255,10 +262,14 @@ impl Hub {
 
     /// Resolves a bearer token to its member.
     pub async fn authenticate(&self, token: &str) -> HubResult<Member> {
-        let member = self
-            .store
-            .member_by_token_hash(&auth::hash_token(token))
-            .await?;
+        let hash = auth::hash_token(token);
+        if let Some(member) = self.tokens.get(&hash) {
+            return Ok(member);
+        }
+        let member = self.store.member_by_token_hash(&hash).await?;
+        if let Some(m) = &member {
+            self.tokens.put(hash, m.clone());
+        }
         member.ok_or_else(|| {
             HubError::Unauthorized(
                 "unknown or revoked token; check the token in your bridge config or Authorization header"

@@ -6,6 +6,7 @@
 //! and calls the store. Input types derive `Deserialize + JsonSchema` with a doc comment
 //! per field: the same struct is the REST body and the MCP tool's input schema.
 
+mod backup;
 mod context;
 mod members;
 mod memory;
@@ -13,6 +14,7 @@ mod messages;
 mod projects;
 mod sessions;
 mod tasks;
+mod token_cache;
 
 use std::sync::Arc;
 
@@ -39,7 +41,8 @@ pub struct HubInfo {
 #[derive(Clone)]
 pub struct Hub {
     store: Arc<dyn Store>,
-    info: HubInfo,
+    info: Arc<HubInfo>,
+    tokens: Arc<token_cache::TokenCache>,
 }
 
 /// The authenticated member making a call, and its default project (`X-JC-Project`).
@@ -64,7 +67,11 @@ impl Caller {
 
 impl Hub {
     pub fn new(store: Arc<dyn Store>, info: HubInfo) -> Self {
-        Hub { store, info }
+        Hub {
+            store,
+            info: Arc::new(info),
+            tokens: Arc::default(),
+        }
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -12,6 +12,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 
+use crate::backup::{ImportReport, ProjectBackup};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 
@@ -373,6 +374,17 @@ pub trait EventStore: Send + Sync {
     async fn events_after(&self, project_id: i64, after: i64, limit: i64) -> HubResult<Vec<Event>>;
 }
 
+/// Whole-project backup and restore (`jc-hub export` / `jc-hub import`).
+#[async_trait]
+pub trait BackupStore: Send + Sync {
+    /// Reads the project, its members, tasks, context, sessions, messages, memories
+    /// (project and global) with usage, and events, from one consistent snapshot.
+    async fn export_project(&self, project: &ProjectRef) -> HubResult<ProjectBackup>;
+    /// Restores a backup in one transaction, as `actor`. Fails with a conflict, writing
+    /// nothing, when a project with the same name or key exists.
+    async fn import_project(&self, actor: &str, backup: &ProjectBackup) -> HubResult<ImportReport>;
+}
+
 #[async_trait]
 pub trait Store:
     MemberStore
@@ -383,6 +395,7 @@ pub trait Store:
     + MessageStore
     + MemoryStore
     + EventStore
+    + BackupStore
     + 'static
 {
     /// `"sqlite"` or `"postgres"`.

@@ -46,5 +46,12 @@ impl PgStore {
         self.pool.begin().await
     }
 
+    /// A read-only transaction in which every query sees the same snapshot.
+    async fn begin_read(&self) -> sqlx::Result<Transaction<'static, Db>> {
+        self.pool
+            .begin_with("begin isolation level repeatable read read only")
+            .await
+    }
+
     const BACKEND: &'static str = "postgres";
 }

@@ -6,6 +6,51 @@ use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{MemoryStore, NewMemory, ProjectRef, like_pattern};
 
+/// Memories visible in project `$1`, optionally of category `$2`, matching `$text`.
+macro_rules! search_from {
+    ($text:literal) => {
+        concat!(
+            " from memories m where (m.project_id = $1 or m.project_id is null)
+                and ($2 is null or m.category = $2) and ",
+            $text
+        )
+    };
+}
+
+/// Best matches first: exact key, key prefix, key substring, value; project before
+/// global; most used; most recent.
+macro_rules! search_order {
+    () => {
+        " order by case when lower(m.key) = $4 then 0
+                        when lower(m.key) like $5 escape '\\' then 1
+                        when lower(m.key) like $3 escape '\\' then 2
+                        else 3 end,
+                   m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
+          limit $6"
+    };
+}
+
+const SEARCH_LIKE: &str = concat!(
+    "select ",
+    memory_cols!(),
+    search_from!("(lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')"),
+    search_order!()
+);
+const SEARCH_FTS: &str = concat!(
+    "select ",
+    memory_cols!(),
+    search_from!("m.id in (select rowid from memories_fts where memories_fts match $7)"),
+    search_order!()
+);
+const COUNT_LIKE: &str = concat!(
+    "select count(*)",
+    search_from!("(lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')")
+);
+const COUNT_FTS: &str = concat!(
+    "select count(*)",
+    search_from!("m.id in (select rowid from memories_fts where memories_fts match $3)")
+);
+
 fn no_memory(project: &ProjectRef, scope: Scope, key: &str) -> HubError {
     let place = match scope {
         Scope::Project => format!("project '{}'", project.name),
@@ -153,39 +198,32 @@ impl MemoryStore for Backend {
         let contains = like_pattern(query);
         let prefix = format!("{}%", &contains[1..contains.len() - 1]);
         let category = category.map(Category::as_str);
-        let rows: Vec<MemoryRow> = sqlx::query_as(concat!(
-            "select ",
-            memory_cols!(),
-            " from memories m
-              where (m.project_id = $1 or m.project_id is null)
-                and ($2 is null or m.category = $2)
-                and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')
-              order by case when lower(m.key) = $4 then 0
-                            when lower(m.key) like $5 escape '\\' then 1
-                            when lower(m.key) like $3 escape '\\' then 2
-                            else 3 end,
-                       m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
-              limit $6"
-        ))
-        .bind(project.id)
-        .bind(category)
-        .bind(&contains)
-        .bind(&lowered)
-        .bind(&prefix)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from memories m
-             where (m.project_id = $1 or m.project_id is null)
-               and ($2 is null or m.category = $2)
-               and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')",
-        )
-        .bind(project.id)
-        .bind(category)
-        .bind(&contains)
-        .fetch_one(&self.pool)
-        .await?;
+        // SQLite answers 3+ character queries from its trigram FTS5 index; a quoted
+        // phrase matches the substring literally. PostgreSQL's LIKE uses trigram indexes.
+        let use_fts = Backend::BACKEND == "sqlite" && query.chars().count() >= 3;
+        let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+        let (select, count) = if use_fts {
+            (SEARCH_FTS, COUNT_FTS)
+        } else {
+            (SEARCH_LIKE, COUNT_LIKE)
+        };
+        let mut q = sqlx::query_as(select)
+            .bind(project.id)
+            .bind(category)
+            .bind(&contains)
+            .bind(&lowered)
+            .bind(&prefix)
+            .bind(limit);
+        if use_fts {
+            q = q.bind(&phrase);
+        }
+        let rows: Vec<MemoryRow> = q.fetch_all(&self.pool).await?;
+        let total: i64 = sqlx::query_scalar(count)
+            .bind(project.id)
+            .bind(category)
+            .bind(if use_fts { &phrase } else { &contains })
+            .fetch_one(&self.pool)
+            .await?;
         Ok((memories(rows, &project.name)?, total))
     }
 

@@ -110,6 +110,10 @@ impl MessageStore for Backend {
             rows
         };
         rows.sort_by_key(|r| r.id);
+        // Rows read before the update show the state they had; mark the ones just read.
+        for r in rows.iter_mut().filter(|r| r.read_at.is_none()) {
+            r.read_at = Some(now);
+        }
         let remaining: i64 = sqlx::query_scalar(
             "select count(*) from messages
              where project_id = $1 and recipient = $2 and read_at is null",

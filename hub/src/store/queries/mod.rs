@@ -3,6 +3,7 @@
 //! store type with `pool`, `begin_write` and `BACKEND`). Queries use only syntax both
 //! databases accept: `$n` parameters, `returning`, `on conflict`, row values, `filter`.
 
+mod backup;
 mod context;
 mod events;
 mod members;

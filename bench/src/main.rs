@@ -1,0 +1,101 @@
+//! `jc-bench`: starts a hub on SQLite and/or PostgreSQL, loads realistic data, drives it
+//! over real MCP (Streamable HTTP, protocol 2026-07-28) with N concurrent simulated
+//! agents, and prints a Markdown table of calls/s and latency percentiles per tool, for a
+//! realistic mix, for `jc_start` at scale and for memory search over a million memories.
+//!
+//! The load generator runs in the same process and on the same cores as the hub, as an
+//! agent host on the same machine would.
+
+mod db;
+mod load;
+mod report;
+mod seed;
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "jc-bench", about = "Benchmark JustClone Hub over real MCP")]
+pub struct Args {
+    /// Backends to measure.
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    pub backend: Vec<db::Kind>,
+    /// Concurrent simulated agents.
+    #[arg(long, default_value_t = 16)]
+    pub clients: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
+    /// Tasks, memories and members for the `jc_start`-at-scale scenario.
+    #[arg(long, default_value_t = 10_000)]
+    pub scale_tasks: i64,
+    #[arg(long, default_value_t = 100_000)]
+    pub scale_memories: i64,
+    #[arg(long, default_value_t = 50)]
+    pub scale_members: usize,
+    /// Memories for the search scenario (0 skips it).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub search_memories: i64,
+    /// PostgreSQL server used to create the benchmark database.
+    #[arg(
+        long,
+        env = "JC_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub pg_admin_url: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    println!("{}", report::machine());
+    for kind in &args.backend {
+        let rows = run_backend(*kind, &args).await?;
+        println!("{}", report::table(*kind, &args, &rows));
+    }
+    Ok(())
+}
+
+async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::Row>> {
+    eprintln!("== {kind:?}: preparing");
+    let database = db::Database::create(kind, &args.pg_admin_url).await?;
+    let server = load::Server::start(&database).await?;
+    let team = seed::team(&server, args.clients).await?;
+    let mut rows = Vec::new();
+    for scenario in load::scenarios() {
+        eprintln!("== {kind:?}: {}", scenario.name);
+        let stats = load::run(&server, &team, &scenario, args.clients, args.seconds).await?;
+        rows.push(report::Row::new(
+            scenario.name,
+            scenario.kind,
+            args.clients,
+            stats,
+        ));
+    }
+    eprintln!("== {kind:?}: seeding jc_start scale data");
+    let scale = seed::scale(&server, &database, args).await?;
+    let stats = load::repeat(&scale.client, "jc_start", serde_json::json!({}), 300).await?;
+    rows.push(report::Row::new(
+        "jc_start at scale (1 client)",
+        "scale",
+        1,
+        stats,
+    ));
+    if args.search_memories > 0 {
+        eprintln!(
+            "== {kind:?}: seeding {} memories for search",
+            args.search_memories
+        );
+        seed::search_corpus(&database, &scale, args.search_memories).await?;
+        let stats = load::search(&scale.client, 300).await?;
+        rows.push(report::Row::new(
+            "jc_search_memory, 1M memories (1 client)",
+            "scale",
+            1,
+            stats,
+        ));
+    }
+    server.stop();
+    database.drop_database().await;
+    Ok(rows)
+}
