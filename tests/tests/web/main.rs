@@ -212,7 +212,31 @@ async fn dashboard_is_served_with_a_strict_csp(backend: Backend) {
     assert_eq!(missing.status(), 404);
 }
 
+/// An open live stream must not hold up a graceful shutdown.
+async fn shutdown_ends_live_streams(backend: Backend) {
+    let h = TestHub::spawn(backend).await;
+    let (ag, _) = h.fixture.member("antigravity").await;
+    h.fixture.project("kaoru-bot", &[&ag]).await;
+    let response = client()
+        .get(format!("{}/api/projects/kaoru-bot/stream", h.url))
+        .bearer_auth(h.admin_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    tokio::time::timeout(Duration::from_secs(3), h.shutdown())
+        .await
+        .expect("the hub stops within 3 s although a stream is open");
+    let end = tokio::time::timeout(Duration::from_secs(3), async {
+        while let Some(Ok(_)) = body.next().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "the stream ends when the hub stops");
+}
+
 on_both_backends!(
+    shutdown_ends_live_streams,
     sign_in_code_works_once,
     stream_pushes_changes_within_two_seconds,
     stream_requires_access,
