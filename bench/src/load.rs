@@ -14,6 +14,7 @@ use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient};
 use serde_json::{Value, json};
 
 use crate::db::Database;
+use crate::seed::Agent;
 
 pub type Client = RunningService<RoleClient, ClientConfig>;
 
@@ -251,25 +252,69 @@ fn mix(c: usize, i: u64, n: usize) -> (&'static str, Value) {
     }
 }
 
+/// How the simulated agents talk to the hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Driver {
+    /// rmcp's own client (what agents built on rmcp pay, client cost included).
+    Rmcp,
+    /// Plain HTTP POSTs of JSON-RPC `tools/call` bodies to the stateless transport: a
+    /// light load generator, so the numbers show the hub's own cost.
+    Raw,
+}
+
+/// One `tools/call` as a plain HTTP request; fails on HTTP errors and `isError` results.
+async fn raw_call(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    tool: &str,
+    args: Value,
+) -> anyhow::Result<()> {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                      "params": {"name": tool, "arguments": args}});
+    let response = http
+        .post(url)
+        .bearer_auth(token)
+        .header("x-jc-project", "bench")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-03-26")
+        .json(&body)
+        .send()
+        .await?;
+    let status = response.status();
+    let text = response.text().await?;
+    if !status.is_success() || text.contains("\"isError\":true") || text.contains("\"error\":{") {
+        anyhow::bail!("{tool} failed: {status} {text}");
+    }
+    Ok(())
+}
+
 /// Runs a scenario with `clients` concurrent agents for `seconds`.
 pub async fn run(
-    _server: &Server,
-    team: &[Client],
+    server: &Server,
+    team: &[Agent],
     scenario: &Scenario,
     clients: usize,
     seconds: f64,
+    driver: Driver,
 ) -> anyhow::Result<Stats> {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
-    let runs = team.iter().take(clients).enumerate().map(|(c, client)| {
+    let http = reqwest::Client::new();
+    let runs = team.iter().take(clients).enumerate().map(|(c, agent)| {
         let plan = scenario.plan;
+        let http = http.clone();
+        let url = server.url.clone();
         async move {
             let mut hist = histogram();
             let mut i = 0u64;
             while Instant::now() < deadline {
                 let (tool, args) = plan(c, i, clients);
                 let t = Instant::now();
-                call(client, tool, args).await?;
+                match driver {
+                    Driver::Rmcp => call(&agent.client, tool, args).await?,
+                    Driver::Raw => raw_call(&http, &url, &agent.token, tool, args).await?,
+                }
                 hist.record(t.elapsed().as_micros().max(1) as u64)?;
                 i += 1;
             }

@@ -22,6 +22,10 @@ pub struct Args {
     /// Concurrent simulated agents.
     #[arg(long, default_value_t = 16)]
     pub clients: usize,
+    /// How agents talk to the hub: `raw` HTTP posts (the hub's own cost) and/or `rmcp`
+    /// clients (client cost included).
+    #[arg(long, value_delimiter = ',', default_value = "raw,rmcp")]
+    pub driver: Vec<load::Driver>,
     /// Seconds per scenario.
     #[arg(long, default_value_t = 5.0)]
     pub seconds: f64,
@@ -62,21 +66,27 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
     let server = load::Server::start(&database).await?;
     let team = seed::team(&server, args.clients).await?;
     let mut rows = Vec::new();
-    for scenario in load::scenarios() {
-        eprintln!("== {kind:?}: {}", scenario.name);
-        let stats = load::run(&server, &team, &scenario, args.clients, args.seconds).await?;
-        rows.push(report::Row::new(
-            scenario.name,
-            scenario.kind,
-            args.clients,
-            stats,
-        ));
+    for driver in &args.driver {
+        for scenario in load::scenarios() {
+            eprintln!("== {kind:?}: {} ({driver:?})", scenario.name);
+            let stats = load::run(
+                &server,
+                &team,
+                &scenario,
+                args.clients,
+                args.seconds,
+                *driver,
+            )
+            .await?;
+            let name = format!("{} ({driver:?})", scenario.name).to_lowercase();
+            rows.push(report::Row::new(name, scenario.kind, args.clients, stats));
+        }
     }
     eprintln!("== {kind:?}: seeding jc_start scale data");
     let scale = seed::scale(&server, &database, args).await?;
     let stats = load::repeat(&scale.client, "jc_start", serde_json::json!({}), 300).await?;
     rows.push(report::Row::new(
-        "jc_start at scale (1 client)",
+        "jc_start at scale (rmcp, 1 client)".into(),
         "scale",
         1,
         stats,
@@ -89,7 +99,10 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
         seed::search_corpus(&database, &scale, args.search_memories).await?;
         let stats = load::search(&scale.client, 300).await?;
         rows.push(report::Row::new(
-            "jc_search_memory, 1M memories (1 client)",
+            format!(
+                "jc_search_memory, +{} memories (rmcp, 1 client)",
+                args.search_memories
+            ),
             "scale",
             1,
             stats,

@@ -5,14 +5,14 @@ use crate::db::Kind;
 use crate::load::Stats;
 
 pub struct Row {
-    name: &'static str,
+    name: String,
     kind: &'static str,
     clients: usize,
     stats: Stats,
 }
 
 impl Row {
-    pub fn new(name: &'static str, kind: &'static str, clients: usize, stats: Stats) -> Row {
+    pub fn new(name: String, kind: &'static str, clients: usize, stats: Stats) -> Row {
         Row {
             name,
             kind,

@@ -48,9 +48,15 @@ async fn agents(
     Ok(out)
 }
 
+/// A simulated agent: an rmcp client and the token for raw requests.
+pub struct Agent {
+    pub client: Client,
+    pub token: String,
+}
+
 /// Project `bench` with `n` agents, 200 tasks, 500 memories and some context; returns one
 /// connected MCP client per agent.
-pub async fn team(server: &Server, n: usize) -> anyhow::Result<Vec<Client>> {
+pub async fn team(server: &Server, n: usize) -> anyhow::Result<Vec<Agent>> {
     let admin = admin(server).await?;
     let hub = &server.hub;
     hub.create_project(
@@ -111,7 +117,10 @@ pub async fn team(server: &Server, n: usize) -> anyhow::Result<Vec<Client>> {
     }
     let mut clients = Vec::new();
     for (_, token) in members.iter().take(n) {
-        clients.push(connect(&server.url, token, "bench").await?);
+        clients.push(Agent {
+            client: connect(&server.url, token, "bench").await?,
+            token: token.clone(),
+        });
     }
     Ok(clients)
 }
