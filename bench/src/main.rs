@@ -36,6 +36,9 @@ pub struct Args {
     pub scale_memories: i64,
     #[arg(long, default_value_t = 50)]
     pub scale_members: usize,
+    /// Searches measured in the search scenario.
+    #[arg(long, default_value_t = 300)]
+    pub search_samples: usize,
     /// Memories for the search scenario (0 skips it).
     #[arg(long, default_value_t = 1_000_000)]
     pub search_memories: i64,
@@ -97,7 +100,7 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             args.search_memories
         );
         seed::search_corpus(&database, &scale, args.search_memories).await?;
-        let stats = load::search(&scale.client, 300).await?;
+        let stats = load::search(&scale.client, args.search_samples).await?;
         rows.push(report::Row::new(
             format!(
                 "jc_search_memory, +{} memories (rmcp, 1 client)",
