@@ -51,7 +51,6 @@ struct Cursor {
     state: AppState,
     caller: Caller,
     project: String,
-    project_id: i64,
     last: i64,
     pending: std::collections::VecDeque<crate::model::Event>,
 }
@@ -62,25 +61,18 @@ pub async fn stream(
     Path(project): Path<String>,
     ApiQuery(q): ApiQuery<StreamQuery>,
 ) -> HubResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
-    let p = state.hub.project(&caller, Some(&project)).await?;
-    let last = match q.after {
-        Some(after) => after,
-        None => state
-            .hub
-            .store()
-            .list_events(p.id, None, 1)
-            .await?
-            .first()
-            .map(|e| e.id)
-            .unwrap_or(0),
-    };
+    // Resolves access (and the starting cursor) before the response starts, so refusals
+    // are ordinary JSON errors.
+    let (pending, last) = state
+        .hub
+        .events_since(&caller, &project, q.after, BATCH)
+        .await?;
     let cursor = Cursor {
         state,
         caller,
         project,
-        project_id: p.id,
         last,
-        pending: Default::default(),
+        pending: pending.into(),
     };
     let events = futures::stream::unfold(cursor, next_event);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
@@ -105,21 +97,14 @@ async fn next_event(mut c: Cursor) -> Option<(Result<SseEvent, Infallible>, Curs
         let notified = changes.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        // Access is re-checked on every round, so a removed member stops receiving.
-        c.state
-            .hub
-            .project(&c.caller, Some(&c.project))
-            .await
-            .ok()?;
-        let batch = c
+        let (batch, last) = c
             .state
             .hub
-            .store()
-            .events_after(c.project_id, c.last, BATCH)
+            .events_since(&c.caller, &c.project, Some(c.last), BATCH)
             .await
             .ok()?;
-        if let Some(e) = batch.last() {
-            c.last = e.id;
+        c.last = last;
+        if !batch.is_empty() {
             c.pending.extend(batch);
             continue;
         }

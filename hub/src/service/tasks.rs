@@ -430,6 +430,29 @@ impl Hub {
         Ok(EventList { events })
     }
 
+    /// Events of a project after event id `after` (oldest first), for live streams;
+    /// `after: None` means "from now on" and returns no events, only the cursor. Access is
+    /// checked on every call, so a member removed from the project stops receiving.
+    pub async fn events_since(
+        &self,
+        caller: &Caller,
+        project: &str,
+        after: Option<i64>,
+        limit: i64,
+    ) -> HubResult<(Vec<Event>, i64)> {
+        let project = self.project(caller, Some(project)).await?;
+        let after = match after {
+            Some(after) => after,
+            None => {
+                let newest = self.store.list_events(project.id, None, 1).await?;
+                return Ok((vec![], newest.first().map(|e| e.id).unwrap_or(0)));
+            }
+        };
+        let events = self.store.events_after(project.id, after, limit).await?;
+        let last = events.last().map(|e| e.id).unwrap_or(after);
+        Ok((events, last))
+    }
+
     pub async fn delete_task(&self, caller: &Caller, input: TaskRefArgs) -> HubResult<Deleted> {
         let project = self.project(caller, input.project.as_deref()).await?;
         let seq = parse_ref(&project, &input.task_ref)?;
