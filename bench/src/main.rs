@@ -13,6 +13,10 @@ mod seed;
 
 use clap::Parser;
 
+/// The allocator `jc-hub serve` uses, so the in-process hub behaves as the real one.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Clone, Parser)]
 #[command(name = "jc-bench", about = "Benchmark JustClone Hub over real MCP")]
 pub struct Args {
@@ -26,6 +30,12 @@ pub struct Args {
     /// clients (client cost included).
     #[arg(long, value_delimiter = ',', default_value = "raw,rmcp")]
     pub driver: Vec<load::Driver>,
+    /// Only these per-tool scenarios (e.g. `jc_get_task,mix`); all when omitted.
+    #[arg(long, value_delimiter = ',')]
+    pub scenario: Vec<String>,
+    /// Skip the at-scale scenarios (`jc_start` at scale, search over a million memories).
+    #[arg(long)]
+    pub no_scale: bool,
     /// Seconds per scenario.
     #[arg(long, default_value_t = 5.0)]
     pub seconds: f64,
@@ -71,6 +81,14 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
     let mut rows = Vec::new();
     for driver in &args.driver {
         for scenario in load::scenarios() {
+            let wanted = args.scenario.is_empty()
+                || args
+                    .scenario
+                    .iter()
+                    .any(|s| scenario.name.starts_with(s.as_str()));
+            if !wanted {
+                continue;
+            }
             eprintln!("== {kind:?}: {} ({driver:?})", scenario.name);
             let stats = load::run(
                 &server,
@@ -84,6 +102,11 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             let name = format!("{} ({driver:?})", scenario.name).to_lowercase();
             rows.push(report::Row::new(name, scenario.kind, args.clients, stats));
         }
+    }
+    if args.no_scale {
+        server.stop();
+        database.drop_database().await;
+        return Ok(rows);
     }
     eprintln!("== {kind:?}: seeding jc_start scale data");
     let scale = seed::scale(&server, &database, args).await?;

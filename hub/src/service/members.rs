@@ -176,14 +176,14 @@ impl Hub {
             .store
             .update_member(caller.name(), name, &patch)
             .await?;
-        self.tokens.clear();
+        self.caches.clear();
         Ok(member)
     }
 
     pub async fn delete_member(&self, caller: &Caller, name: &str) -> HubResult<Deleted> {
         Self::require_admin(caller, "deleting a member")?;
         self.store.delete_member(caller.name(), name).await?;
-        self.tokens.clear();
+        self.caches.clear();
         Ok(Deleted {
             deleted: format!("member '{name}'"),
         })
@@ -198,7 +198,7 @@ impl Hub {
         self.store
             .rotate_token(caller.name(), name, &auth::hash_token(&token))
             .await?;
-        self.tokens.clear();
+        self.caches.clear();
         Ok(RotatedToken {
             member: name.to_string(),
             token,
@@ -263,12 +263,12 @@ impl Hub {
     /// Resolves a bearer token to its member.
     pub async fn authenticate(&self, token: &str) -> HubResult<Member> {
         let hash = auth::hash_token(token);
-        if let Some(member) = self.tokens.get(&hash) {
+        if let Some(member) = self.caches.tokens.get(&hash) {
             return Ok(member);
         }
         let member = self.store.member_by_token_hash(&hash).await?;
         if let Some(m) = &member {
-            self.tokens.put(hash, m.clone());
+            self.caches.tokens.put(hash, m.clone());
         }
         member.ok_or_else(|| {
             HubError::Unauthorized(

@@ -7,6 +7,7 @@
 //! per field: the same struct is the REST body and the MCP tool's input schema.
 
 mod backup;
+mod cache;
 mod context;
 mod members;
 mod memory;
@@ -14,7 +15,6 @@ mod messages;
 mod projects;
 mod sessions;
 mod tasks;
-mod token_cache;
 
 use std::sync::Arc;
 
@@ -42,7 +42,7 @@ pub struct HubInfo {
 pub struct Hub {
     store: Arc<dyn Store>,
     info: Arc<HubInfo>,
-    tokens: Arc<token_cache::TokenCache>,
+    caches: Arc<cache::Caches>,
 }
 
 /// The authenticated member making a call, and its default project (`X-JC-Project`).
@@ -70,7 +70,7 @@ impl Hub {
         Hub {
             store,
             info: Arc::new(info),
-            tokens: Arc::default(),
+            caches: Arc::default(),
         }
     }
 
@@ -106,7 +106,18 @@ impl Hub {
                 }
             }
         };
-        let found = self.store.project_for(&name, caller.member.id).await?;
+        let key = (name, caller.member.id);
+        let found = match self.caches.projects.get(&key) {
+            Some(p) => Some(p),
+            None => {
+                let found = self.store.project_for(&key.0, key.1).await?;
+                if let Some(p) = &found {
+                    self.caches.projects.put(key.clone(), p.clone());
+                }
+                found
+            }
+        };
+        let name = key.0;
         match found {
             Some(p) if p.is_member || caller.member.admin => Ok(p),
             Some(_) => Err(HubError::forbidden(format!(

@@ -117,6 +117,7 @@ impl Hub {
         }
         let project = self.project(caller, Some(&input.project)).await?;
         self.store.delete_project(caller.name(), &project).await?;
+        self.caches.clear();
         Ok(Deleted {
             deleted: format!("project '{}' and all its data", project.name),
         })
@@ -142,9 +143,12 @@ impl Hub {
         Self::require_admin(caller, "managing project membership")?;
         validate::slug("member", &input.member)?;
         let project = self.project(caller, Some(project)).await?;
-        self.store
+        let member = self
+            .store
             .add_project_member(caller.name(), &project, &input.member)
-            .await
+            .await?;
+        self.caches.clear();
+        Ok(member)
     }
 
     pub async fn remove_project_member(
@@ -158,6 +162,7 @@ impl Hub {
         self.store
             .remove_project_member(caller.name(), &project, member)
             .await?;
+        self.caches.clear();
         Ok(Deleted {
             deleted: format!("'{member}' from project '{}'", project.name),
         })

@@ -199,6 +199,10 @@ impl Hub {
             .store
             .start_session(&caller.member, &project, input.capabilities.as_deref())
             .await?;
+        if input.capabilities.is_some() {
+            // Cached members carry the capabilities just replaced.
+            self.caches.tokens.clear();
+        }
         let me = caller.name();
         let store = &self.store;
         let (info, (active, active_total), keys, (unread, unread_total), hot, team) = tokio::try_join!(

@@ -312,11 +312,7 @@ impl Hub {
     pub async fn get_task(&self, caller: &Caller, input: TaskRefArgs) -> HubResult<TaskDetail> {
         let project = self.project(caller, input.project.as_deref()).await?;
         let seq = parse_ref(&project, &input.task_ref)?;
-        let (task, plan, result) = tokio::try_join!(
-            self.store.get_task(&project, seq),
-            self.store.get_doc(&project, seq, DocKind::Plan),
-            self.store.get_doc(&project, seq, DocKind::Result),
-        )?;
+        let (task, plan, result) = self.store.task_detail(&project, seq).await?;
         Ok(TaskDetail { task, plan, result })
     }
 

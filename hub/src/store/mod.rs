@@ -186,6 +186,12 @@ pub trait ProjectStore: Send + Sync {
 pub trait TaskStore: Send + Sync {
     async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task>;
     async fn get_task(&self, project: &ProjectRef, seq: i64) -> HubResult<Task>;
+    /// The task with its plan and result, in one query.
+    async fn task_detail(
+        &self,
+        project: &ProjectRef,
+        seq: i64,
+    ) -> HubResult<(Task, Option<TaskDoc>, Option<TaskDoc>)>;
     async fn change_task(
         &self,
         actor: &str,

@@ -101,6 +101,56 @@ impl TaskStore for Backend {
             .into_model(&project.key)
     }
 
+    async fn task_detail(
+        &self,
+        project: &ProjectRef,
+        seq: i64,
+    ) -> HubResult<(Task, Option<TaskDoc>, Option<TaskDoc>)> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            task: TaskRow,
+            plan: Option<String>,
+            plan_created_by: Option<String>,
+            plan_updated_by: Option<String>,
+            plan_updated_at: Option<i64>,
+            result: Option<String>,
+            result_created_by: Option<String>,
+            result_updated_by: Option<String>,
+            result_updated_at: Option<i64>,
+        }
+        let row: Option<Row> = sqlx::query_as(concat!(
+            "select ",
+            task_cols!(),
+            ", p.content as plan, p.created_by as plan_created_by,
+               p.updated_by as plan_updated_by, p.updated_at as plan_updated_at,
+               r.content as result, r.created_by as result_created_by,
+               r.updated_by as result_updated_by, r.updated_at as result_updated_at
+             from tasks t
+             left join plans p on p.task_id = t.id
+             left join results r on r.task_id = t.id
+             where t.project_id = $1 and t.seq = $2"
+        ))
+        .bind(project.id)
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        let r = row.ok_or_else(|| no_task(project, seq))?;
+        let plan = doc(
+            r.plan,
+            r.plan_created_by,
+            r.plan_updated_by,
+            r.plan_updated_at,
+        );
+        let result = doc(
+            r.result,
+            r.result_created_by,
+            r.result_updated_by,
+            r.result_updated_at,
+        );
+        Ok((r.task.into_model(&project.key)?, plan, result))
+    }
+
     async fn change_task(
         &self,
         actor: &str,
@@ -458,15 +508,25 @@ impl TaskStore for Backend {
             .await?;
         let (_, content, created_by, updated_by, updated_at) =
             row.ok_or_else(|| no_task(project, seq))?;
-        Ok(match (content, created_by, updated_by, updated_at) {
-            (Some(content), Some(created_by), Some(updated_by), Some(at)) => Some(TaskDoc {
-                content,
-                created_by,
-                updated_by,
-                updated_at: Timestamp(at),
-            }),
-            _ => None,
-        })
+        Ok(doc(content, created_by, updated_by, updated_at))
+    }
+}
+
+/// A plan or result from the nullable columns of an outer join.
+fn doc(
+    content: Option<String>,
+    created_by: Option<String>,
+    updated_by: Option<String>,
+    updated_at: Option<i64>,
+) -> Option<TaskDoc> {
+    match (content, created_by, updated_by, updated_at) {
+        (Some(content), Some(created_by), Some(updated_by), Some(at)) => Some(TaskDoc {
+            content,
+            created_by,
+            updated_by,
+            updated_at: Timestamp(at),
+        }),
+        _ => None,
     }
 }
 
