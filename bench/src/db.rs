@@ -20,7 +20,7 @@ pub struct Database {
     pub url: String,
     admin_url: String,
     pg_name: Option<String>,
-    _dir: Option<tempfile::TempDir>,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Database {
@@ -36,7 +36,7 @@ impl Database {
                     url: format!("sqlite://{}", path.display()),
                     admin_url: admin_url.into(),
                     pg_name: None,
-                    _dir: Some(dir),
+                    dir: Some(dir),
                 })
             }
             Kind::Postgres => {
@@ -62,7 +62,7 @@ impl Database {
                     url,
                     admin_url: admin_url.into(),
                     pg_name: Some(name),
-                    _dir: None,
+                    dir: None,
                 })
             }
         }
@@ -89,6 +89,26 @@ impl Database {
             }
         }
         Ok(())
+    }
+
+    /// What a live database's autovacuum does soon after a bulk load: fresh planner
+    /// statistics and, on PostgreSQL, a visibility map that allows index-only scans.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        match self.kind {
+            Kind::Sqlite => self.exec("analyze", &[]).await,
+            Kind::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await?;
+                sqlx::raw_sql("vacuum analyze").execute(&mut c).await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Leaves the database (and a SQLite file's directory) in place.
+    pub fn keep(self) {
+        if let Some(dir) = self.dir {
+            let _ = dir.keep();
+        }
     }
 
     pub async fn drop_database(self) {

@@ -36,6 +36,10 @@ pub struct Args {
     /// Skip the at-scale scenarios (`jc_start` at scale, search over a million memories).
     #[arg(long)]
     pub no_scale: bool,
+    /// Keep the benchmark database afterwards and print where it is (to study query
+    /// plans on the loaded data).
+    #[arg(long)]
+    pub keep_database: bool,
     /// Seconds per scenario.
     #[arg(long, default_value_t = 5.0)]
     pub seconds: f64,
@@ -105,7 +109,7 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
     }
     if args.no_scale {
         server.stop();
-        database.drop_database().await;
+        finish(database, args).await;
         return Ok(rows);
     }
     eprintln!("== {kind:?}: seeding jc_start scale data");
@@ -135,6 +139,15 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
         ));
     }
     server.stop();
-    database.drop_database().await;
+    finish(database, args).await;
     Ok(rows)
+}
+
+async fn finish(database: db::Database, args: &Args) {
+    if args.keep_database {
+        eprintln!("== kept database: {}", database.url);
+        database.keep();
+    } else {
+        database.drop_database().await;
+    }
 }

@@ -168,13 +168,13 @@ pub async fn scale(server: &Server, db: &Database, args: &Args) -> anyhow::Resul
     .await?;
     db.exec(memories_sql, &[project.id, now, args.scale_memories])
         .await?;
-    db.exec("analyze", &[]).await?;
     db.exec(
         "insert into memory_usage (memory_id, member_id, usage_count, last_used)
          select id, $2, (id % 7) + 1, $3 from memories where project_id = $1 and tier = 'hot'",
         &[project.id, members[0].0.member.id, now],
     )
     .await?;
+    db.settle().await?;
     for i in 0..50 {
         server
             .hub
@@ -203,9 +203,8 @@ pub async fn search_corpus(db: &Database, scale: &Scale, n: i64) -> anyhow::Resu
     };
     db.exec(sql, &[scale.project_id, Timestamp::now().0, n])
         .await?;
-    // A live database is analyzed by autovacuum soon after a bulk load; do it now so the
-    // planner sees 1.1 M rows rather than the statistics of a small table.
-    db.exec("analyze memories", &[]).await
+    // So the planner sees 1.1 M rows rather than the statistics of a small table.
+    db.settle().await
 }
 
 macro_rules! tasks_insert {

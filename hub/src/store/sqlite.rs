@@ -21,6 +21,9 @@ type Backend = SqliteStore;
 #[path = "queries/mod.rs"]
 mod queries;
 
+/// Up to this much of the database file is memory-mapped (address space, not memory).
+const MMAP_SIZE: u64 = 1 << 30;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 /// The SQLite store.
@@ -50,7 +53,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Reads of a large database go through memory-mapped pages shared by every
+            // connection instead of a `pread` and a copy into each connection's own small
+            // page cache. Mapped pages belong to the OS page cache, not the heap.
+            .pragma("mmap_size", MMAP_SIZE.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.clone())

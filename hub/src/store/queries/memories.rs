@@ -51,6 +51,60 @@ const COUNT_FTS: &str = concat!(
     search_from!("m.id in (select rowid from memories_fts where memories_fts match $3)")
 );
 
+/// Ties among a member's own most-used memories are broken by everyone's use, then
+/// recency.
+macro_rules! hot_used_order {
+    () => {
+        " where u.member_id = $1
+          order by u.usage_count desc, m.usage_count desc,
+                   coalesce(m.last_used, m.updated_at) desc, m.id desc
+          limit $3"
+    };
+}
+
+/// Hot memories visible in project `$2` that member `$1` used.
+const HOT_USED: &str = concat!(
+    "select ",
+    memory_cols!(),
+    " from memory_usage u join memories m on m.id = u.memory_id
+        and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)",
+    hot_used_order!()
+);
+/// The same for PostgreSQL, whose planner would otherwise hash-join every hot memory of
+/// the project; the fenced lateral subquery makes it read the member's usage in index
+/// order and stop early.
+const HOT_USED_PG: &str = concat!(
+    "select ",
+    memory_cols!(),
+    " from memory_usage u cross join lateral (
+          select * from memories m where m.id = u.memory_id
+            and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null) offset 0) m",
+    hot_used_order!()
+);
+
+/// Hot memories of scope `$scope` that member `$1` never used, in index order.
+macro_rules! hot_unused {
+    ($scope:literal) => {
+        concat!(
+            "select * from (select ",
+            memory_cols!(),
+            " from memories m where m.tier = 'hot' and ",
+            $scope,
+            " and not exists (select 1 from memory_usage u
+                              where u.member_id = $1 and u.memory_id = m.id)
+              order by m.usage_count desc, coalesce(m.last_used, m.updated_at) desc, m.id desc
+              limit $3)"
+        )
+    };
+}
+const HOT_UNUSED: &str = concat!(
+    "select * from (",
+    hot_unused!("m.project_id = $2"),
+    " as p union all ",
+    hot_unused!("m.project_id is null"),
+    " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
+);
+
 fn no_memory(project: &ProjectRef, scope: Scope, key: &str) -> HubError {
     let place = match scope {
         Scope::Project => format!("project '{}'", project.name),
@@ -291,21 +345,30 @@ impl MemoryStore for Backend {
         project: &ProjectRef,
         limit: i64,
     ) -> HubResult<Vec<Memory>> {
-        let rows: Vec<MemoryRow> = sqlx::query_as(concat!(
-            "select ",
-            memory_cols!(),
-            " from memories m
-              left join memory_usage u on u.memory_id = m.id and u.member_id = $1
-              where m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)
-              order by coalesce(u.usage_count, 0) desc, m.usage_count desc,
-                       coalesce(m.last_used, m.updated_at) desc, m.id desc
-              limit $3"
-        ))
-        .bind(member_id)
-        .bind(project.id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        // Ranked by the member's own use, then everyone's, then recency. Memories the
+        // member used come first, read in order of that use; the rest follow, read in
+        // index order. Neither part ranks every hot memory of a large project.
+        let used = if Backend::BACKEND == "postgres" {
+            HOT_USED_PG
+        } else {
+            HOT_USED
+        };
+        let mut rows: Vec<MemoryRow> = sqlx::query_as(used)
+            .bind(member_id)
+            .bind(project.id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        let rest = limit - rows.len() as i64;
+        if rest > 0 {
+            let more: Vec<MemoryRow> = sqlx::query_as(HOT_UNUSED)
+                .bind(member_id)
+                .bind(project.id)
+                .bind(rest)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.extend(more);
+        }
         memories(rows, &project.name)
     }
 

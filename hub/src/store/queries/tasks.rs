@@ -36,6 +36,24 @@ async fn touch_task(tx: &mut Tx, task_id: i64, actor: &str, now: i64) -> HubResu
     Ok(())
 }
 
+/// One ordered range of active tasks (`$1` project, `$3` limit), ranked `$o`.
+macro_rules! active_branch {
+    ($o:literal, $who:literal, $status:literal) => {
+        concat!(
+            "select * from (select ",
+            $o,
+            " as o, ",
+            task_cols!(),
+            " from tasks t where t.project_id = $1 and ",
+            $who,
+            " and t.status = '",
+            $status,
+            "' order by t.updated_at desc, t.id desc limit $3) as r",
+            $o
+        )
+    };
+}
+
 #[async_trait]
 impl TaskStore for Backend {
     async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task> {
@@ -384,15 +402,27 @@ impl TaskStore for Backend {
         first_for: &str,
         limit: i64,
     ) -> HubResult<(Vec<Task>, i64)> {
+        // The caller's own first, then in_progress, blocked, todo, most recent first: six
+        // index ranges of at most `limit` rows each, merged, rather than a sort of every
+        // active task in the project.
         let rows: Vec<TaskRow> = sqlx::query_as(concat!(
-            "select ",
-            task_cols!(),
-            " from tasks t
-              where t.project_id = $1 and t.status in ('todo', 'in_progress', 'blocked')
-              order by case when t.assignee = $2 then 0 else 1 end,
-                       case t.status when 'in_progress' then 0 when 'blocked' then 1 else 2 end,
-                       t.updated_at desc, t.id desc
-              limit $3"
+            "select * from (",
+            active_branch!("0", "t.assignee = $2", "in_progress"),
+            " union all ",
+            active_branch!("1", "t.assignee = $2", "blocked"),
+            " union all ",
+            active_branch!("2", "t.assignee = $2", "todo"),
+            " union all ",
+            active_branch!(
+                "3",
+                "(t.assignee is null or t.assignee <> $2)",
+                "in_progress"
+            ),
+            " union all ",
+            active_branch!("4", "(t.assignee is null or t.assignee <> $2)", "blocked"),
+            " union all ",
+            active_branch!("5", "(t.assignee is null or t.assignee <> $2)", "todo"),
+            ") as active order by o, updated_at desc, id desc limit $3"
         ))
         .bind(project.id)
         .bind(first_for)
