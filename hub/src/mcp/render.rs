@@ -306,12 +306,22 @@ impl Render for MemoryList {
         for m in &self.memories {
             memory_line(&mut out, m.scope, m.category, &m.key, &m.value);
         }
-        more(
-            &mut out,
-            self.memories.len(),
-            self.total,
-            "raise limit or narrow the query",
-        );
+        if self.capped {
+            let _ = writeln!(
+                out,
+                "+{}+ more (more than {} match, ranked among {} of them; narrow the query)",
+                self.total - self.memories.len() as i64,
+                self.total,
+                self.total
+            );
+        } else {
+            more(
+                &mut out,
+                self.memories.len(),
+                self.total,
+                "raise limit or narrow the query",
+            );
+        }
         out.trim_end().to_string()
     }
 }

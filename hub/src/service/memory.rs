@@ -77,6 +77,10 @@ pub struct SetMemoryTier {
 pub struct MemoryList {
     pub memories: Vec<Memory>,
     pub total: i64,
+    /// Set when more than `total` (1,000) matched: results are the best of those 1,000
+    /// and the exact key match; narrow the query to rank the rest.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub capped: bool,
 }
 
 fn check_key(key: &str) -> HubResult<()> {
@@ -122,11 +126,15 @@ impl Hub {
         validate::text("query", &input.query, limits::QUERY, true)?;
         let limit = validate::limit(input.limit, 20)?;
         let project = self.project(caller, input.project.as_deref()).await?;
-        let (memories, total) = self
+        let page = self
             .store
             .search_memories(&project, input.query.trim(), input.category, limit)
             .await?;
-        Ok(MemoryList { memories, total })
+        Ok(MemoryList {
+            memories: page.memories,
+            total: page.total,
+            capped: page.capped,
+        })
     }
 
     pub async fn forget(&self, caller: &Caller, input: Forget) -> HubResult<Deleted> {
@@ -171,6 +179,10 @@ impl Hub {
             .store
             .list_memories(project.as_ref(), limit, offset.unwrap_or(0) as i64)
             .await?;
-        Ok(MemoryList { memories, total })
+        Ok(MemoryList {
+            memories,
+            total,
+            capped: false,
+        })
     }
 }

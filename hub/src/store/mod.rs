@@ -102,6 +102,21 @@ pub struct NewMemory {
     pub tier: Option<Tier>,
 }
 
+/// How many substring matches a search ranks. A query matching more (a common word in a
+/// large memory) ranks the exact key match and this many others, so its cost stays
+/// bounded; its total then reads "1000+".
+pub const SEARCH_CANDIDATES: i64 = 1000;
+
+/// One page of search results.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub memories: Vec<Memory>,
+    /// Matches, counted up to [`SEARCH_CANDIDATES`].
+    pub total: i64,
+    /// More than [`SEARCH_CANDIDATES`] matched.
+    pub capped: bool,
+}
+
 /// One project the caller belongs to, with its size.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct ProjectSummary {
@@ -327,14 +342,15 @@ pub trait MemoryStore: Send + Sync {
         project: &ProjectRef,
         key: &str,
     ) -> HubResult<Option<Memory>>;
-    /// Literal, case-insensitive substring search over key and value, best matches first.
+    /// Literal, case-insensitive substring search over key and value, best matches first
+    /// among at most [`SEARCH_CANDIDATES`] matches plus the exact key match.
     async fn search_memories(
         &self,
         project: &ProjectRef,
         query: &str,
         category: Option<Category>,
         limit: i64,
-    ) -> HubResult<(Vec<Memory>, i64)>;
+    ) -> HubResult<SearchPage>;
     async fn forget(
         &self,
         actor: &str,

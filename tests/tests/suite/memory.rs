@@ -2,6 +2,7 @@
 
 use jc_hub::model::*;
 use jc_hub::service::*;
+use jc_hub::store::SEARCH_CANDIDATES;
 use jc_tests::{Backend, on_both_backends};
 
 use crate::helpers::*;
@@ -369,6 +370,32 @@ async fn search_limit_caps_results_not_total(backend: Backend) {
     assert_eq!(found.total, 5);
 }
 
+async fn search_past_the_candidate_cap_reads_1000_plus_and_keeps_the_exact_key(backend: Backend) {
+    let t = team(backend).await;
+    // The exact key match is the oldest, so the newest matches alone would not hold it.
+    t.hub
+        .remember(&t.ag, memo(Category::Term, "Common", "the exact key"))
+        .await
+        .unwrap();
+    for i in 0..SEARCH_CANDIDATES + 5 {
+        let m = memo(Category::Term, &format!("k{i}"), "a common word");
+        t.hub.remember(&t.ag, m).await.unwrap();
+    }
+    let found = search(&t, "common").await;
+    assert!(found.capped, "more matched than are ranked");
+    assert_eq!(found.total, SEARCH_CANDIDATES);
+    assert_eq!(found.memories.len(), 20);
+    assert_eq!(
+        found.memories[0].key, "Common",
+        "the exact key match ranks first"
+    );
+    // k100 and k1000..k1004: few matches are counted exactly.
+    let few = search(&t, "k100").await;
+    assert!(!few.capped);
+    assert_eq!(few.total, 6);
+    assert_eq!(few.memories[0].key, "k100");
+}
+
 async fn search_finds_deep_memories(backend: Backend) {
     let t = team(backend).await;
     let deep = Remember {
@@ -499,6 +526,7 @@ on_both_backends!(
     search_treats_wildcards_literally,
     search_filters_by_category,
     search_limit_caps_results_not_total,
+    search_past_the_candidate_cap_reads_1000_plus_and_keeps_the_exact_key,
     search_finds_deep_memories,
     forget_deletes_in_the_given_scope,
     set_tier_moves_a_memory,

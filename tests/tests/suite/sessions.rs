@@ -405,6 +405,37 @@ async fn hot_cache_holds_only_hot_memories_visible_here(backend: Backend) {
     assert_eq!(got, ["hot-global", "hot-here"]);
 }
 
+async fn hot_cache_leaves_out_memories_used_elsewhere_or_deep(backend: Backend) {
+    let t = team(backend).await;
+    t.f.project("website", &[&t.ag]).await;
+    let web = Remember {
+        project: Some("website".into()),
+        ..memo(Category::Term, "hot-web", "x")
+    };
+    t.hub.remember(&t.ag, web).await.unwrap();
+    let deep = Remember {
+        tier: Some(Tier::Deep),
+        ..memo(Category::Term, "deep-here", "x")
+    };
+    t.hub.remember(&t.ag, deep).await.unwrap();
+    t.hub
+        .remember(&t.ag, memo(Category::Term, "unused-here", "x"))
+        .await
+        .unwrap();
+    // The caller's own most-used memories are the first part of the ranking; those of
+    // another project, or deep ones, must not come in with them.
+    let on_web = Recall {
+        project: Some("website".into()),
+        ..recalling("hot-web")
+    };
+    for _ in 0..3 {
+        t.hub.recall(&t.ag, on_web.clone()).await.unwrap();
+    }
+    t.hub.recall(&t.ag, recalling("deep-here")).await.unwrap();
+    let b = t.hub.start(&t.ag, starting()).await.unwrap();
+    assert_eq!(hot_keys(&b), ["unused-here"]);
+}
+
 async fn hot_cache_is_capped_at_30(backend: Backend) {
     let t = team(backend).await;
     for i in 0..35 {
@@ -533,6 +564,7 @@ on_both_backends!(
     briefing_shows_unread_without_marking_them,
     hot_cache_ranks_own_use_then_global_use_then_recency,
     hot_cache_holds_only_hot_memories_visible_here,
+    hot_cache_leaves_out_memories_used_elsewhere_or_deep,
     hot_cache_is_capped_at_30,
     hot_cache_truncates_long_values,
     get_state_counts_and_summarises,

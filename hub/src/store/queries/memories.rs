@@ -4,52 +4,57 @@ use serde_json::json;
 use super::{Backend, MemoryRow, Tx, event, memories, memory_cols, memory_ret};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
-use crate::store::{MemoryStore, NewMemory, ProjectRef, like_pattern};
+use crate::store::{
+    MemoryStore, NewMemory, ProjectRef, SEARCH_CANDIDATES, SearchPage, like_pattern,
+};
 
-/// Memories visible in project `$1`, optionally of category `$2`, matching `$text`.
-macro_rules! search_from {
-    ($text:literal) => {
+/// Memories visible in project `$1`, optionally of category `$2`.
+macro_rules! visible {
+    () => {
+        " (m.project_id = $1 or m.project_id is null) and ($2 is null or m.category = $2) "
+    };
+}
+
+/// Ranks the candidates `$cands` (at most `$7` substring matches, plus the exact key
+/// match `$4` wherever it is): exact key, key prefix `$5`, key substring `$3`, value;
+/// project before global; most used; most recent. `total` counts the candidates.
+macro_rules! search {
+    ($cands:expr) => {
         concat!(
-            " from memories m where (m.project_id = $1 or m.project_id is null)
-                and ($2 is null or m.category = $2) and ",
-            $text
+            "select m.*, count(*) over () as total from (",
+            $cands,
+            " union select ",
+            memory_cols!(),
+            " from memories m where lower(m.key) = $4 and",
+            visible!(),
+            ") as m
+             order by case when lower(m.key) = $4 then 0
+                           when lower(m.key) like $5 escape '\\' then 1
+                           when lower(m.key) like $3 escape '\\' then 2
+                           else 3 end,
+                      m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
+             limit $6"
         )
     };
 }
 
-/// Best matches first: exact key, key prefix, key substring, value; project before
-/// global; most used; most recent.
-macro_rules! search_order {
-    () => {
-        " order by case when lower(m.key) = $4 then 0
-                        when lower(m.key) like $5 escape '\\' then 1
-                        when lower(m.key) like $3 escape '\\' then 2
-                        else 3 end,
-                   m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
-          limit $6"
-    };
-}
-
-const SEARCH_LIKE: &str = concat!(
-    "select ",
+/// Substring matches by `like` (PostgreSQL's trigram indexes; short SQLite queries).
+const SEARCH_LIKE: &str = search!(concat!(
+    "select * from (select ",
     memory_cols!(),
-    search_from!("(lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')"),
-    search_order!()
-);
-const SEARCH_FTS: &str = concat!(
-    "select ",
+    " from memories m where",
+    visible!(),
+    "and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\') limit $7) as c"
+));
+/// Substring matches from SQLite's trigram FTS5 index (phrase `$8`), newest first.
+const SEARCH_FTS: &str = search!(concat!(
+    "select * from (select ",
     memory_cols!(),
-    search_from!("m.id in (select rowid from memories_fts where memories_fts match $7)"),
-    search_order!()
-);
-const COUNT_LIKE: &str = concat!(
-    "select count(*)",
-    search_from!("(lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')")
-);
-const COUNT_FTS: &str = concat!(
-    "select count(*)",
-    search_from!("m.id in (select rowid from memories_fts where memories_fts match $3)")
-);
+    " from memories_fts f join memories m on m.id = f.rowid
+      where memories_fts match $8 and",
+    visible!(),
+    "order by f.rowid desc limit $7) as c"
+));
 
 /// Ties among a member's own most-used memories are broken by everyone's use, then
 /// recency.
@@ -247,38 +252,41 @@ impl MemoryStore for Backend {
         query: &str,
         category: Option<Category>,
         limit: i64,
-    ) -> HubResult<(Vec<Memory>, i64)> {
+    ) -> HubResult<SearchPage> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            memory: MemoryRow,
+            total: i64,
+        }
         let lowered = query.to_lowercase();
         let contains = like_pattern(query);
         let prefix = format!("{}%", &contains[1..contains.len() - 1]);
-        let category = category.map(Category::as_str);
         // SQLite answers 3+ character queries from its trigram FTS5 index; a quoted
         // phrase matches the substring literally. PostgreSQL's LIKE uses trigram indexes.
         let use_fts = Backend::BACKEND == "sqlite" && query.chars().count() >= 3;
-        let phrase = format!("\"{}\"", query.replace('"', "\"\""));
-        let (select, count) = if use_fts {
-            (SEARCH_FTS, COUNT_FTS)
-        } else {
-            (SEARCH_LIKE, COUNT_LIKE)
-        };
-        let mut q = sqlx::query_as(select)
+        let mut q = sqlx::query_as(if use_fts { SEARCH_FTS } else { SEARCH_LIKE })
             .bind(project.id)
-            .bind(category)
+            .bind(category.map(Category::as_str))
             .bind(&contains)
             .bind(&lowered)
             .bind(&prefix)
-            .bind(limit);
+            .bind(limit)
+            .bind(SEARCH_CANDIDATES + 1);
         if use_fts {
-            q = q.bind(&phrase);
+            q = q.bind(format!("\"{}\"", query.replace('"', "\"\"")));
         }
-        let rows: Vec<MemoryRow> = q.fetch_all(&self.pool).await?;
-        let total: i64 = sqlx::query_scalar(count)
-            .bind(project.id)
-            .bind(category)
-            .bind(if use_fts { &phrase } else { &contains })
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((memories(rows, &project.name)?, total))
+        let rows: Vec<Row> = q.fetch_all(&self.pool).await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        let memories = rows
+            .into_iter()
+            .map(|r| r.memory.into_model(&project.name))
+            .collect::<HubResult<Vec<_>>>()?;
+        Ok(SearchPage {
+            memories,
+            total: total.min(SEARCH_CANDIDATES),
+            capped: total > SEARCH_CANDIDATES,
+        })
     }
 
     async fn forget(

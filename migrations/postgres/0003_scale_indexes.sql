@@ -1,5 +1,5 @@
--- Indexes that let the jc_start briefing read a few rows in order instead of ranking a
--- whole large project.
+-- Indexes that keep large projects fast: the jc_start briefing reads a few rows in order
+-- instead of ranking a whole project, and memory search finds exact keys directly.
 -- Active tasks, the caller's own first: one range per (assignee, status).
 create index tasks_project_assignee on tasks (project_id, assignee, status, updated_at desc, id desc);
 -- Hot cache, part 1: the memories this member used, most used first.
@@ -11,3 +11,6 @@ create index memories_hot_project on memories
 create index memories_hot_global on memories
     (usage_count desc, (coalesce(last_used, updated_at)) desc, id desc)
     where tier = 'hot' and project_id is null;
+-- Memory search ranks a bounded set of substring matches plus the exact key match,
+-- found here whatever its case.
+create index memories_lower_key on memories (lower(key));
