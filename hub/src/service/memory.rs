@@ -77,8 +77,8 @@ pub struct SetMemoryTier {
 pub struct MemoryList {
     pub memories: Vec<Memory>,
     pub total: i64,
-    /// Set when more than `total` (1,000) matched: results are the best of those 1,000
-    /// and the exact key match; narrow the query to rank the rest.
+    /// Set when more than `total` (500) matched: results are the best of those 500 and
+    /// the exact key match; narrow the query to rank the rest.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub capped: bool,
 }

@@ -104,8 +104,8 @@ pub struct NewMemory {
 
 /// How many substring matches a search ranks. A query matching more (a common word in a
 /// large memory) ranks the exact key match and this many others, so its cost stays
-/// bounded; its total then reads "1000+".
-pub const SEARCH_CANDIDATES: i64 = 1000;
+/// bounded (about 10 ms at a million memories); its total then reads "500+".
+pub const SEARCH_CANDIDATES: i64 = 500;
 
 /// One page of search results.
 #[derive(Debug, Clone)]

@@ -370,7 +370,7 @@ async fn search_limit_caps_results_not_total(backend: Backend) {
     assert_eq!(found.total, 5);
 }
 
-async fn search_past_the_candidate_cap_reads_1000_plus_and_keeps_the_exact_key(backend: Backend) {
+async fn search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key(backend: Backend) {
     let t = team(backend).await;
     // The exact key match is the oldest, so the newest matches alone would not hold it.
     t.hub
@@ -389,11 +389,12 @@ async fn search_past_the_candidate_cap_reads_1000_plus_and_keeps_the_exact_key(b
         found.memories[0].key, "Common",
         "the exact key match ranks first"
     );
-    // k100 and k1000..k1004: few matches are counted exactly.
-    let few = search(&t, "k100").await;
+    // k<cap> .. k<cap+4>: few matches are counted exactly.
+    let exact = format!("k{SEARCH_CANDIDATES}");
+    let few = search(&t, &exact).await;
     assert!(!few.capped);
-    assert_eq!(few.total, 6);
-    assert_eq!(few.memories[0].key, "k100");
+    assert_eq!(few.total, 5);
+    assert_eq!(few.memories[0].key, exact);
 }
 
 async fn search_finds_deep_memories(backend: Backend) {
@@ -526,7 +527,7 @@ on_both_backends!(
     search_treats_wildcards_literally,
     search_filters_by_category,
     search_limit_caps_results_not_total,
-    search_past_the_candidate_cap_reads_1000_plus_and_keeps_the_exact_key,
+    search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key,
     search_finds_deep_memories,
     forget_deletes_in_the_given_scope,
     set_tier_moves_a_memory,
