@@ -148,6 +148,13 @@ pub fn scenarios() -> Vec<Scenario> {
                 )
             },
         },
+        // Before the other writes, so it briefs the seeded project rather than the inbox
+        // of thousands of messages the message scenario leaves.
+        Scenario {
+            name: "jc_start",
+            kind: "write",
+            plan: |_, _, _| ("jc_start", json!({})),
+        },
         Scenario {
             name: "jc_add_task",
             kind: "write",
@@ -203,11 +210,6 @@ pub fn scenarios() -> Vec<Scenario> {
                     json!({"recipient": format!("agent-{}", (c + 1) % n), "content": "Ready for review"}),
                 )
             },
-        },
-        Scenario {
-            name: "jc_start",
-            kind: "write",
-            plan: |_, _, _| ("jc_start", json!({})),
         },
         Scenario {
             name: "mix (realistic)",

@@ -213,6 +213,7 @@ mod tests {
             id: 1,
             name: "kaoru-bot".into(),
             key: "KB".into(),
+            description: String::new(),
             is_member: true,
         };
         assert_eq!(parse_ref(&p, "KB-12").unwrap(), 12);

@@ -157,11 +157,11 @@ pub struct SessionList {
     pub sessions: Vec<Session>,
 }
 
-fn brief_project(p: Project) -> BriefProject {
+fn brief_project(p: &crate::store::ProjectRef) -> BriefProject {
     BriefProject {
-        name: p.name,
-        key: p.key,
-        description: p.description,
+        name: p.name.clone(),
+        key: p.key.clone(),
+        description: p.description.clone(),
     }
 }
 
@@ -205,8 +205,7 @@ impl Hub {
         }
         let me = caller.name();
         let store = &self.store;
-        let (info, (active, active_total), keys, (unread, unread_total), hot, team) = tokio::try_join!(
-            store.project(project.id),
+        let ((active, active_total), keys, (unread, unread_total), hot, team) = tokio::try_join!(
             store.active_tasks(&project, me, ACTIVE_CAP),
             store.context_keys(project.id),
             store.peek_unread(me, project.id, UNREAD_CAP),
@@ -218,7 +217,7 @@ impl Hub {
         Ok(Briefing {
             you: me.to_string(),
             session_id: session.id,
-            project: brief_project(info),
+            project: brief_project(&project),
             protocol: PROTOCOL.iter().map(|s| s.to_string()).collect(),
             active_tasks: active.into_iter().map(BriefTask::from).collect(),
             active_total,
@@ -281,8 +280,7 @@ impl Hub {
         let project = self.project(caller, input.project.as_deref()).await?;
         let me = caller.name();
         let store = &self.store;
-        let (info, counts, (active, active_total), keys, (_, unread), sessions) = tokio::try_join!(
-            store.project(project.id),
+        let (counts, (active, active_total), keys, (_, unread), sessions) = tokio::try_join!(
             store.status_counts(project.id),
             store.active_tasks(&project, me, 20),
             store.context_keys(project.id),
@@ -291,7 +289,7 @@ impl Hub {
         )?;
         let (context_keys, context_total) = context_keys(keys);
         Ok(StateSnapshot {
-            project: brief_project(info),
+            project: brief_project(&project),
             counts,
             active_tasks: active.into_iter().map(BriefTask::from).collect(),
             active_total,

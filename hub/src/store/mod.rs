@@ -22,6 +22,7 @@ pub struct ProjectRef {
     pub id: i64,
     pub name: String,
     pub key: String,
+    pub description: String,
     /// Whether the member asking is a project member.
     pub is_member: bool,
 }
@@ -172,7 +173,6 @@ pub trait MemberStore: Send + Sync {
 #[async_trait]
 pub trait ProjectStore: Send + Sync {
     async fn project_for(&self, name: &str, member_id: i64) -> HubResult<Option<ProjectRef>>;
-    async fn project(&self, id: i64) -> HubResult<Project>;
     /// Names of the projects the member belongs to, alphabetical.
     async fn member_project_names(&self, member_id: i64) -> HubResult<Vec<String>>;
     /// The member's projects, or all projects when `all` is set.

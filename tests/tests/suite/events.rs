@@ -117,6 +117,52 @@ async fn task_lifecycle_events(backend: Backend) {
     );
 }
 
+/// The change's detail holds exactly the fields that changed, on both backends (PostgreSQL
+/// builds it in SQL, SQLite in Rust).
+async fn task_change_details_are_exact(backend: Backend) {
+    let t = team(backend).await;
+    let input = AddTask {
+        description: Some("first".into()),
+        assignee: Some("copywriter".into()),
+        ..task("a")
+    };
+    t.hub.add_task(&t.ag, input).await.unwrap();
+    let detail = || async { last_event(&t.f, t.project.id, "task", "KB-1").await.detail };
+
+    let update = UpdateTask {
+        project: p(),
+        task_ref: "KB-1".into(),
+        title: None,
+        description: Some("second".into()),
+        priority: None,
+    };
+    t.hub.update_task(&t.ag, update).await.unwrap();
+    assert_eq!(detail().await, json!({"description": "changed"}));
+
+    t.hub
+        .move_task(&t.ag, moving("KB-1", TaskStatus::Backlog))
+        .await
+        .unwrap();
+    assert_eq!(detail().await, json!({}), "moving to the same status");
+
+    t.hub
+        .assign_task(&t.ag, assigning("KB-1", None))
+        .await
+        .unwrap();
+    assert_eq!(detail().await, json!({"assignee": ["copywriter", null]}));
+
+    let complete = CompleteTask {
+        project: p(),
+        task_ref: "KB-1".into(),
+        summary: "shipped".into(),
+    };
+    t.hub.complete_task(&t.ag, complete).await.unwrap();
+    assert_eq!(
+        detail().await,
+        json!({"status": ["backlog", "done"], "summary": "shipped"})
+    );
+}
+
 async fn plan_and_result_events(backend: Backend) {
     let t = team(backend).await;
     t.hub.add_task(&t.ag, task("a")).await.unwrap();
@@ -364,6 +410,7 @@ async fn member_registry_events(backend: Backend) {
 
 on_both_backends!(
     task_lifecycle_events,
+    task_change_details_are_exact,
     plan_and_result_events,
     context_events,
     memory_events,

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use sqlx::types::Json;
 
-use super::{Backend, event};
+use super::{Backend, event, logged};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{ContextKey, ContextStore, ProjectRef};
@@ -16,6 +16,16 @@ fn entry((key, value, updated_by, updated_at): Row) -> ContextEntry {
         updated_by,
         updated_at: Timestamp(updated_at),
     }
+}
+
+macro_rules! set_context {
+    () => {
+        "insert into context (project_id, key, value, updated_by, updated_at)
+         values ($1, $2, $3, $4, $5)
+         on conflict (project_id, key) do update set value = excluded.value,
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at
+         returning key, value, updated_by, updated_at"
+    };
 }
 
 #[async_trait]
@@ -64,22 +74,31 @@ impl ContextStore for Backend {
         value: &Value,
     ) -> HubResult<ContextEntry> {
         let now = Timestamp::now().0;
-        let mut tx = self.begin_write().await?;
-        let row: Row = sqlx::query_as(
-            "insert into context (project_id, key, value, updated_by, updated_at)
-             values ($1, $2, $3, $4, $5)
-             on conflict (project_id, key) do update set value = excluded.value,
-                 updated_by = excluded.updated_by, updated_at = excluded.updated_at
-             returning key, value, updated_by, updated_at",
-        )
-        .bind(project.id)
-        .bind(key)
-        .bind(Json(value))
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
         let detail = json!({"bytes": value.to_string().len()});
+        if Backend::BACKEND == "postgres" {
+            let row: Row = sqlx::query_as(logged!(
+                set_context!(),
+                "$1, $4, 'context', $2, 'set', $6, $5"
+            ))
+            .bind(project.id)
+            .bind(key)
+            .bind(Json(value))
+            .bind(actor)
+            .bind(now)
+            .bind(Json(detail))
+            .fetch_one(&self.pool)
+            .await?;
+            return Ok(entry(row));
+        }
+        let mut tx = self.begin_write().await?;
+        let row: Row = sqlx::query_as(set_context!())
+            .bind(project.id)
+            .bind(key)
+            .bind(Json(value))
+            .bind(actor)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
         event(
             &mut tx,
             Some(project.id),

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use serde_json::json;
 
-use super::{Backend, MemoryRow, Tx, event, memories, memory_cols, memory_ret};
+use super::{Backend, MemoryRow, Tx, event, logged, memories, memory_cols, memory_ret};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{
@@ -20,7 +20,11 @@ macro_rules! visible {
 /// project before global; most used; most recent. `total` counts the candidates.
 macro_rules! search {
     ($cands:expr) => {
+        search!("", $cands)
+    };
+    ($with:expr, $cands:expr) => {
         concat!(
+            $with,
             "select m.*, count(*) over () as total from (",
             $cands,
             " union select ",
@@ -38,14 +42,29 @@ macro_rules! search {
     };
 }
 
-/// Substring matches by `like` (PostgreSQL's trigram indexes; short SQLite queries).
-const SEARCH_LIKE: &str = search!(concat!(
-    "select * from (select ",
-    memory_cols!(),
-    " from memories m where",
-    visible!(),
-    "and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\') limit $7) as c"
-));
+/// Substring matches by `like`.
+macro_rules! like {
+    () => {
+        concat!(
+            "select ",
+            memory_cols!(),
+            " from memories m where",
+            visible!(),
+            "and (lower(m.key) like $3 escape '\\' or lower(m.value) like $3 escape '\\')"
+        )
+    };
+}
+/// Short SQLite queries (the trigram index needs 3 characters).
+const SEARCH_LIKE: &str = search!(concat!("select * from (", like!(), " limit $7) as c"));
+/// PostgreSQL, from its trigram indexes. The matches are planned as a materialized CTE,
+/// that is for all of them, and then read only up to the cap: planned with the cap
+/// instead, a common word looks cheap to find by a sequential scan, which takes the whole
+/// table when the matches sit at its far end (or behind where a synchronized scan
+/// starts); a bitmap scan of the index costs what the matches cost, whatever their order.
+const SEARCH_PG: &str = search!(
+    concat!("with c as materialized (", like!(), ") "),
+    "select * from (select * from c limit $7) as c"
+);
 /// Substring matches from SQLite's trigram FTS5 index (phrase `$8`), newest first.
 const SEARCH_FTS: &str = search!(concat!(
     "select * from (select ",
@@ -110,6 +129,60 @@ const HOT_UNUSED: &str = concat!(
     " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
 );
 
+/// Stores a memory of scope `$scope`, replacing the one with its key (`$conflict` names
+/// the unique index); `$5` sets the tier, else a new memory is hot and an old one keeps
+/// its tier.
+macro_rules! remember {
+    ($scope:literal, $conflict:literal) => {
+        concat!(
+            "insert into memories (project_id, scope, category, key, value, tier,
+                                   created_by, updated_by, created_at, updated_at)
+             values ($1, '",
+            $scope,
+            "', $2, $3, $4, coalesce($5, 'hot'), $6, $6, $7, $7)
+             on conflict ",
+            $conflict,
+            " do update set
+                 category = excluded.category, value = excluded.value,
+                 tier = coalesce($5, memories.tier),
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at
+             returning ",
+            memory_ret!()
+        )
+    };
+}
+/// The event of a remembered memory (PostgreSQL; `$8` project, `$9` event key).
+macro_rules! remembered_event {
+    () => {
+        "$8, $6, 'memory', $9, 'remembered',
+         jsonb_build_object('category', w.category, 'tier', w.tier), $7"
+    };
+}
+
+/// Counts a use of memory `$1` (project `$2` first, then global) by member `$4`.
+macro_rules! recall {
+    () => {
+        concat!(
+            "update memories set usage_count = usage_count + 1, last_used = $3
+             where id = (select id from memories
+                         where key = $1 and (project_id = $2 or project_id is null)
+                         order by project_id is null limit 1)
+             returning ",
+            memory_ret!()
+        )
+    };
+}
+/// PostgreSQL: the memory's count and the member's in one statement.
+const RECALL_PG: &str = concat!(
+    "with w as (",
+    recall!(),
+    "), u as (insert into memory_usage (memory_id, member_id, usage_count, last_used)
+             select id, $4, 1, $3 from w
+             on conflict (member_id, memory_id) do update set
+                 usage_count = memory_usage.usage_count + 1, last_used = excluded.last_used)
+     select * from w"
+);
+
 fn no_memory(project: &ProjectRef, scope: Scope, key: &str) -> HubError {
     let place = match scope {
         Scope::Project => format!("project '{}'", project.name),
@@ -165,42 +238,41 @@ impl MemoryStore for Backend {
         new: &NewMemory,
     ) -> HubResult<Memory> {
         let now = Timestamp::now().0;
-        let mut tx = self.begin_write().await?;
-        let query = match new.scope {
-            Scope::Project => sqlx::query_as(concat!(
-                "insert into memories (project_id, scope, category, key, value, tier,
-                                       created_by, updated_by, created_at, updated_at)
-                 values ($1, 'project', $2, $3, $4, coalesce($5, 'hot'), $6, $6, $7, $7)
-                 on conflict (project_id, key) where project_id is not null do update set
-                     category = excluded.category, value = excluded.value,
-                     tier = coalesce($5, memories.tier),
-                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                 returning ",
-                memory_ret!()
-            ))
-            .bind(Some(project.id)),
-            Scope::Global => sqlx::query_as(concat!(
-                "insert into memories (project_id, scope, category, key, value, tier,
-                                       created_by, updated_by, created_at, updated_at)
-                 values ($1, 'global', $2, $3, $4, coalesce($5, 'hot'), $6, $6, $7, $7)
-                 on conflict (key) where project_id is null do update set
-                     category = excluded.category, value = excluded.value,
-                     tier = coalesce($5, memories.tier),
-                     updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                 returning ",
-                memory_ret!()
-            ))
-            .bind(None::<i64>),
+        let pg = Backend::BACKEND == "postgres";
+        let sql = match (new.scope, pg) {
+            (Scope::Project, false) => {
+                remember!("project", "(project_id, key) where project_id is not null")
+            }
+            (Scope::Global, false) => remember!("global", "(key) where project_id is null"),
+            (Scope::Project, true) => logged!(
+                remember!("project", "(project_id, key) where project_id is not null"),
+                remembered_event!()
+            ),
+            (Scope::Global, true) => {
+                logged!(
+                    remember!("global", "(key) where project_id is null"),
+                    remembered_event!()
+                )
+            }
         };
-        let row: MemoryRow = query
+        let query = sqlx::query_as(sql)
+            .bind(scope_project(project, new.scope))
             .bind(new.category.as_str())
             .bind(&new.key)
             .bind(&new.value)
             .bind(new.tier.map(Tier::as_str))
             .bind(actor)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            .bind(now);
+        if pg {
+            let row: MemoryRow = query
+                .bind(project.id)
+                .bind(memory_key(new.scope, &new.key))
+                .fetch_one(&self.pool)
+                .await?;
+            return row.into_model(&project.name);
+        }
+        let mut tx = self.begin_write().await?;
+        let row: MemoryRow = query.fetch_one(&mut *tx).await?;
         let memory = row.into_model(&project.name)?;
         log(&mut tx, project, actor, &memory, "remembered", now).await?;
         tx.commit().await?;
@@ -214,20 +286,23 @@ impl MemoryStore for Backend {
         key: &str,
     ) -> HubResult<Option<Memory>> {
         let now = Timestamp::now().0;
+        if Backend::BACKEND == "postgres" {
+            let row: Option<MemoryRow> = sqlx::query_as(RECALL_PG)
+                .bind(key)
+                .bind(project.id)
+                .bind(now)
+                .bind(member.id)
+                .fetch_optional(&self.pool)
+                .await?;
+            return row.map(|r| r.into_model(&project.name)).transpose();
+        }
         let mut tx = self.begin_write().await?;
-        let row: Option<MemoryRow> = sqlx::query_as(concat!(
-            "update memories set usage_count = usage_count + 1, last_used = $3
-             where id = (select id from memories
-                         where key = $1 and (project_id = $2 or project_id is null)
-                         order by project_id is null limit 1)
-             returning ",
-            memory_ret!()
-        ))
-        .bind(key)
-        .bind(project.id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<MemoryRow> = sqlx::query_as(recall!())
+            .bind(key)
+            .bind(project.id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -265,7 +340,12 @@ impl MemoryStore for Backend {
         // SQLite answers 3+ character queries from its trigram FTS5 index; a quoted
         // phrase matches the substring literally. PostgreSQL's LIKE uses trigram indexes.
         let use_fts = Backend::BACKEND == "sqlite" && query.chars().count() >= 3;
-        let mut q = sqlx::query_as(if use_fts { SEARCH_FTS } else { SEARCH_LIKE })
+        let sql = match (Backend::BACKEND, use_fts) {
+            ("postgres", _) => SEARCH_PG,
+            (_, true) => SEARCH_FTS,
+            _ => SEARCH_LIKE,
+        };
+        let mut q = sqlx::query_as(sql)
             .bind(project.id)
             .bind(category.map(Category::as_str))
             .bind(&contains)

@@ -1,10 +1,24 @@
 use async_trait::async_trait;
 use serde_json::json;
+use sqlx::types::Json;
 
-use super::{Backend, MessageRow, event, is_member, message_cols};
+use super::{Backend, MessageRow, event, is_member, logged, message_cols};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{MessageStore, ProjectRef};
+
+/// PostgreSQL: the message, only to a project member, and its event in one statement.
+const POST_PG: &str = logged!(
+    concat!(
+        "insert into messages (project_id, sender, recipient, content, created_at)
+         select $1, $2, $3, $4, $5
+         where exists (select 1 from project_members pm join members m on m.id = pm.member_id
+                       where pm.project_id = $1 and m.name = $3)
+         returning ",
+        message_cols!()
+    ),
+    "$1, $2, 'message', w.id::text, 'posted', $6, $5"
+);
 
 #[async_trait]
 impl MessageStore for Backend {
@@ -16,15 +30,31 @@ impl MessageStore for Backend {
         content: &str,
     ) -> HubResult<Message> {
         let now = Timestamp::now().0;
-        let mut tx = self.begin_write().await?;
-        if !is_member(&mut tx, project.id, recipient).await? {
-            return Err(HubError::validation(
+        let not_member = || {
+            HubError::validation(
                 "recipient",
                 format!(
                     "'{recipient}' is not a member of project '{}'; pick one from jc_list_members",
                     project.name
                 ),
-            ));
+            )
+        };
+        let detail = json!({"recipient": recipient, "chars": content.chars().count()});
+        if Backend::BACKEND == "postgres" {
+            let row: Option<MessageRow> = sqlx::query_as(POST_PG)
+                .bind(project.id)
+                .bind(sender)
+                .bind(recipient)
+                .bind(content)
+                .bind(now)
+                .bind(Json(detail))
+                .fetch_optional(&self.pool)
+                .await?;
+            return row.map(Message::from).ok_or_else(not_member);
+        }
+        let mut tx = self.begin_write().await?;
+        if !is_member(&mut *tx, project.id, recipient).await? {
+            return Err(not_member());
         }
         let row: MessageRow = sqlx::query_as(concat!(
             "insert into messages (project_id, sender, recipient, content, created_at)
@@ -39,7 +69,6 @@ impl MessageStore for Backend {
         .fetch_one(&mut *tx)
         .await?;
         let key = row.id.to_string();
-        let detail = json!({"recipient": recipient, "chars": content.chars().count()});
         event(
             &mut tx,
             Some(project.id),
@@ -132,10 +161,28 @@ impl MessageStore for Backend {
         project_id: i64,
         limit: i64,
     ) -> HubResult<(Vec<Message>, i64)> {
-        let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+        let count = sqlx::query_scalar(
+            "select count(*) from messages
+             where project_id = $1 and recipient = $2 and read_at is null",
+        )
+        .bind(project_id)
+        .bind(recipient);
+        if limit == 0 {
+            return Ok((Vec::new(), count.fetch_one(&self.pool).await?));
+        }
+        // The total rides on every row (computed once); no rows means none are unread.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            message: MessageRow,
+            total: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(concat!(
             "select ",
             message_cols!(),
-            " from messages where project_id = $1 and recipient = $2 and read_at is null
+            ", (select count(*) from messages
+                where project_id = $1 and recipient = $2 and read_at is null) as total
+              from messages where project_id = $1 and recipient = $2 and read_at is null
               order by id limit $3"
         ))
         .bind(project_id)
@@ -143,15 +190,9 @@ impl MessageStore for Backend {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from messages
-             where project_id = $1 and recipient = $2 and read_at is null",
-        )
-        .bind(project_id)
-        .bind(recipient)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((rows.into_iter().map(Message::from).collect(), total))
+        let total = rows.first().map_or(0, |r| r.total);
+        let rows = rows.into_iter().map(|r| r.message);
+        Ok((rows.map(Message::from).collect(), total))
     }
 
     async fn list_messages(

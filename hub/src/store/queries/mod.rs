@@ -72,15 +72,38 @@ async fn event(
     Ok(())
 }
 
-/// Whether `name` is a member of the project, inside a transaction.
-async fn is_member(tx: &mut Tx, project_id: i64, name: &str) -> HubResult<bool> {
+/// PostgreSQL only: the write `$write` and its audit row in one statement, so one round
+/// trip commits both atomically (SQLite has no data-modifying `with`; it keeps the
+/// transaction). `$event` is the select list (project_id, actor, entity, entity_key,
+/// action, detail, created_at), which may read the written row as `w`; no row written,
+/// no event.
+macro_rules! logged {
+    ($write:expr, $event:expr) => {
+        concat!(
+            "with w as (",
+            $write,
+            "), e as (insert into events (project_id, actor, entity, entity_key, action, \
+             detail, created_at) select ",
+            $event,
+            " from w) select * from w"
+        )
+    };
+}
+pub(crate) use logged;
+
+/// Whether `name` is a member of the project (in a transaction or on the pool).
+async fn is_member<'c, E: sqlx::Executor<'c, Database = Db>>(
+    db: E,
+    project_id: i64,
+    name: &str,
+) -> HubResult<bool> {
     let n: i64 = sqlx::query_scalar(
         "select count(*) from project_members pm join members m on m.id = pm.member_id
          where pm.project_id = $1 and m.name = $2",
     )
     .bind(project_id)
     .bind(name)
-    .fetch_one(&mut **tx)
+    .fetch_one(db)
     .await?;
     Ok(n > 0)
 }

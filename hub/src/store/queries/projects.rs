@@ -40,8 +40,8 @@ struct SummaryRow {
 #[async_trait]
 impl ProjectStore for Backend {
     async fn project_for(&self, name: &str, member_id: i64) -> HubResult<Option<ProjectRef>> {
-        let row: Option<(i64, String, String, bool)> = sqlx::query_as(
-            "select p.id, p.name, p.key,
+        let row: Option<(i64, String, String, String, bool)> = sqlx::query_as(
+            "select p.id, p.name, p.key, p.description,
                     exists(select 1 from project_members pm
                            where pm.project_id = p.id and pm.member_id = $2)
              from projects p where p.name = $1",
@@ -50,23 +50,15 @@ impl ProjectStore for Backend {
         .bind(member_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(id, name, key, is_member)| ProjectRef {
-            id,
-            name,
-            key,
-            is_member,
-        }))
-    }
-
-    async fn project(&self, id: i64) -> HubResult<Project> {
-        let row: Option<ProjectRow> = sqlx::query_as(
-            "select id, name, key, description, created_by, created_at from projects where id = $1",
+        Ok(
+            row.map(|(id, name, key, description, is_member)| ProjectRef {
+                id,
+                name,
+                key,
+                description,
+                is_member,
+            }),
         )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(Project::from)
-            .ok_or_else(|| HubError::not_found("project no longer exists"))
     }
 
     async fn member_project_names(&self, member_id: i64) -> HubResult<Vec<String>> {
@@ -258,7 +250,7 @@ impl ProjectStore for Backend {
     ) -> HubResult<()> {
         let now = Timestamp::now().0;
         let mut tx = self.begin_write().await?;
-        if !is_member(&mut tx, project.id, member).await? {
+        if !is_member(&mut *tx, project.id, member).await? {
             return Err(HubError::not_found(format!(
                 "'{member}' is not a member of project '{}'",
                 project.name

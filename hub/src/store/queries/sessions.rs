@@ -7,6 +7,21 @@ use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{ProjectRef, SessionStore};
 
+/// PostgreSQL: ends the member's open session in the project, starts a new one, stores
+/// capabilities `$5` when given, and logs it, in one statement.
+const START_PG: &str = "with ended as (
+        update sessions set ended_at = $3
+        where project_id = $1 and member_name = $2 and ended_at is null),
+     caps as (
+        update members set capabilities = $5, updated_at = $3 where id = $4 and $5 is not null),
+     w as (
+        insert into sessions (project_id, member_name, started_at) values ($1, $2, $3)
+        returning id, member_name, started_at, ended_at, summary),
+     e as (
+        insert into events (project_id, actor, entity, entity_key, action, detail, created_at)
+        select $1, $2, 'session', w.id::text, 'started', $6, $3 from w)
+     select * from w";
+
 #[async_trait]
 impl SessionStore for Backend {
     async fn start_session(
@@ -16,6 +31,19 @@ impl SessionStore for Backend {
         capabilities: Option<&[Capability]>,
     ) -> HubResult<Session> {
         let now = Timestamp::now().0;
+        let detail = json!({"capabilities": capabilities.map(|c| c.len())});
+        if Backend::BACKEND == "postgres" {
+            let row: SessionRow = sqlx::query_as(START_PG)
+                .bind(project.id)
+                .bind(&member.name)
+                .bind(now)
+                .bind(member.id)
+                .bind(capabilities.map(Json))
+                .bind(Json(detail))
+                .fetch_one(&self.pool)
+                .await?;
+            return Ok(row.into());
+        }
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "update sessions set ended_at = $3
@@ -43,7 +71,6 @@ impl SessionStore for Backend {
                 .execute(&mut *tx)
                 .await?;
         }
-        let detail = json!({"capabilities": capabilities.map(|c| c.len())});
         let key = row.id.to_string();
         event(
             &mut tx,

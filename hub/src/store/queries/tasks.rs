@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
+use sqlx::query::QueryAs;
 
-use super::{Backend, TaskRow, Tx, event, is_member, task_cols, task_ret, tasks};
+use super::{Backend, Db, TaskRow, Tx, event, is_member, logged, task_cols, task_ret, tasks};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{NewTask, ProjectRef, TaskChange, TaskCursor, TaskFilter, TaskPage, TaskStore};
@@ -13,8 +14,12 @@ fn no_task(project: &ProjectRef, seq: i64) -> HubError {
     ))
 }
 
-async fn check_assignee(tx: &mut Tx, project: &ProjectRef, name: &str) -> HubResult<()> {
-    if is_member(tx, project.id, name).await? {
+async fn check_assignee<'c, E: sqlx::Executor<'c, Database = Db>>(
+    db: E,
+    project: &ProjectRef,
+    name: &str,
+) -> HubResult<()> {
+    if is_member(db, project.id, name).await? {
         return Ok(());
     }
     Err(HubError::validation(
@@ -34,6 +39,177 @@ async fn touch_task(tx: &mut Tx, task_id: i64, actor: &str, now: i64) -> HubResu
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Event detail of a new task.
+fn created_detail(new: &NewTask) -> Value {
+    json!({
+        "title": new.title, "status": new.status, "priority": new.priority,
+        "assignee": new.assignee,
+    })
+}
+
+/// Inserts task number `$2` of project `$1`, created by `$8` at `$9`.
+macro_rules! insert_task {
+    () => {
+        "insert into tasks (project_id, seq, title, description, status, priority, assignee,
+                            created_by, updated_by, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9)"
+    };
+}
+
+/// Binds `$1`–`$9` of [`insert_task!`].
+fn bind_new<'q, O>(
+    query: QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments>,
+    project: &ProjectRef,
+    seq: i64,
+    new: &'q NewTask,
+    actor: &'q str,
+    now: i64,
+) -> QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments> {
+    query
+        .bind(project.id)
+        .bind(seq)
+        .bind(&new.title)
+        .bind(&new.description)
+        .bind(new.status.as_str())
+        .bind(new.priority.as_str())
+        .bind(new.assignee.as_deref())
+        .bind(actor)
+        .bind(now)
+}
+
+/// Takes the project's next task number in its own transaction, committed without
+/// waiting for the WAL flush, so adds to one project do not queue behind each other's
+/// commits while holding the project row. Nothing is lost: the add that uses the number
+/// commits synchronously afterwards, flushing this commit's WAL with its own. A failed
+/// add leaves a gap in the numbers.
+const NEXT_SEQ_PG: &str = "update projects set task_seq = task_seq + 1
+     where id = $1 and set_config('synchronous_commit', 'off', true) = 'off'
+     returning task_seq";
+
+const ADD_TASK_PG: &str = logged!(
+    concat!(insert_task!(), " returning ", task_ret!()),
+    "$1, $8, 'task', $10, 'created', $11, $9"
+);
+
+/// PostgreSQL: the number, then the task and its event in one statement.
+async fn add_task_pg(
+    store: &Backend,
+    actor: &str,
+    project: &ProjectRef,
+    new: &NewTask,
+    now: i64,
+) -> HubResult<Task> {
+    if let Some(a) = &new.assignee {
+        check_assignee(&store.pool, project, a).await?;
+    }
+    let seq: i64 = sqlx::query_scalar(NEXT_SEQ_PG)
+        .bind(project.id)
+        .fetch_one(&store.pool)
+        .await?;
+    let row: TaskRow = bind_new(sqlx::query_as(ADD_TASK_PG), project, seq, new, actor, now)
+        .bind(format!("{}-{seq}", project.key))
+        .bind(sqlx::types::Json(created_detail(new)))
+        .fetch_one(&store.pool)
+        .await?;
+    row.into_model(&project.key)
+}
+
+/// The columns `change_task` sets: `$2`–`$8` as in [`TaskChange`] (`$6`: assignee
+/// given), by `$9` at `$10`.
+macro_rules! task_changes {
+    () => {
+        "title = coalesce($2, title),
+         description = coalesce($3, description),
+         priority = coalesce($4, priority),
+         status = coalesce($5, status),
+         assignee = case when $6 then $7 else assignee end,
+         summary = coalesce($8, summary),
+         updated_by = $9,
+         updated_at = $10"
+    };
+}
+
+/// Binds `$2`–`$10` of [`task_changes!`].
+fn bind_change<'q, O>(
+    query: QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments>,
+    change: &'q TaskChange,
+    actor: &'q str,
+    now: i64,
+) -> QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments> {
+    query
+        .bind(change.title.as_deref())
+        .bind(change.description.as_deref())
+        .bind(change.priority.map(Priority::as_str))
+        .bind(change.status.map(TaskStatus::as_str))
+        .bind(change.assignee.is_some())
+        .bind(change.assignee.clone().flatten())
+        .bind(change.summary.as_deref())
+        .bind(actor)
+        .bind(now)
+}
+
+/// PostgreSQL: task `$11` (`$12` its reference) of project `$1`, locked, changed and
+/// logged as action `$13` (with note `$14`) in one statement; a new assignee must be a
+/// project member. The event's detail is the same diff as [`diff`] builds.
+const CHANGE_TASK_PG: &str = concat!(
+    "with b as (select ",
+    task_cols!(),
+    " from tasks t where t.project_id = $1 and t.seq = $11 for update),
+     w as (update tasks set ",
+    task_changes!(),
+    " where id = (select id from b)
+         and (not $6 or $7 is null or exists (
+             select 1 from project_members pm join members m on m.id = pm.member_id
+             where pm.project_id = $1 and m.name = $7))
+       returning *),
+     e as (insert into events (project_id, actor, entity, entity_key, action, detail, created_at)
+       select $1, $9, 'task', $12, $13, jsonb_strip_nulls(jsonb_build_object(
+           'title', case when w.title <> b.title then jsonb_build_array(b.title, w.title) end,
+           'status', case when w.status <> b.status
+                          then jsonb_build_array(b.status, w.status) end,
+           'priority', case when w.priority <> b.priority
+                            then jsonb_build_array(b.priority, w.priority) end,
+           'assignee', case when w.assignee is distinct from b.assignee
+                            then jsonb_build_array(b.assignee, w.assignee) end,
+           'description', case when w.description <> b.description then 'changed' end,
+           'summary', case when w.summary is distinct from b.summary then w.summary end,
+           'note', $14::text)), $10
+       from w cross join b)
+     select ",
+    task_ret!(),
+    " from w"
+);
+
+async fn change_task_pg(
+    store: &Backend,
+    actor: &str,
+    project: &ProjectRef,
+    seq: i64,
+    action: &str,
+    change: &TaskChange,
+    now: i64,
+) -> HubResult<Task> {
+    let task_ref = format!("{}-{seq}", project.key);
+    let query = sqlx::query_as(CHANGE_TASK_PG).bind(project.id);
+    let row: Option<TaskRow> = bind_change(query, change, actor, now)
+        .bind(seq)
+        .bind(&task_ref)
+        .bind(action)
+        .bind(change.note.as_deref())
+        .fetch_optional(&store.pool)
+        .await?;
+    match row {
+        Some(row) => row.into_model(&project.key),
+        // Nothing changed: the task is missing, or the new assignee is not a member.
+        None => {
+            if let Some(Some(a)) = &change.assignee {
+                check_assignee(&store.pool, project, a).await?;
+            }
+            Err(no_task(project, seq))
+        }
+    }
 }
 
 /// One ordered range of active tasks (`$1` project, `$3` limit), ranked `$o`.
@@ -58,9 +234,12 @@ macro_rules! active_branch {
 impl TaskStore for Backend {
     async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task> {
         let now = Timestamp::now().0;
+        if Backend::BACKEND == "postgres" {
+            return add_task_pg(self, actor, project, new, now).await;
+        }
         let mut tx = self.begin_write().await?;
         if let Some(a) = &new.assignee {
-            check_assignee(&mut tx, project, a).await?;
+            check_assignee(&mut *tx, project, a).await?;
         }
         let seq: i64 = sqlx::query_scalar(
             "update projects set task_seq = task_seq + 1 where id = $1 returning task_seq",
@@ -68,28 +247,11 @@ impl TaskStore for Backend {
         .bind(project.id)
         .fetch_one(&mut *tx)
         .await?;
-        let row: TaskRow = sqlx::query_as(concat!(
-            "insert into tasks (project_id, seq, title, description, status, priority, assignee,
-                                created_by, updated_by, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9) returning ",
-            task_ret!()
-        ))
-        .bind(project.id)
-        .bind(seq)
-        .bind(&new.title)
-        .bind(&new.description)
-        .bind(new.status.as_str())
-        .bind(new.priority.as_str())
-        .bind(new.assignee.as_deref())
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let query = sqlx::query_as(concat!(insert_task!(), " returning ", task_ret!()));
+        let row: TaskRow = bind_new(query, project, seq, new, actor, now)
+            .fetch_one(&mut *tx)
+            .await?;
         let task = row.into_model(&project.key)?;
-        let detail = json!({
-            "title": task.title, "status": task.status, "priority": task.priority,
-            "assignee": task.assignee,
-        });
         event(
             &mut tx,
             Some(project.id),
@@ -97,7 +259,7 @@ impl TaskStore for Backend {
             "task",
             &task.task_ref,
             "created",
-            detail,
+            created_detail(new),
             now,
         )
         .await?;
@@ -178,6 +340,9 @@ impl TaskStore for Backend {
         change: &TaskChange,
     ) -> HubResult<Task> {
         let now = Timestamp::now().0;
+        if Backend::BACKEND == "postgres" {
+            return change_task_pg(self, actor, project, seq, action, change, now).await;
+        }
         let mut tx = self.begin_write().await?;
         let before: Option<TaskRow> = sqlx::query_as(concat!(
             "select ",
@@ -192,33 +357,18 @@ impl TaskStore for Backend {
             .ok_or_else(|| no_task(project, seq))?
             .into_model(&project.key)?;
         if let Some(Some(a)) = &change.assignee {
-            check_assignee(&mut tx, project, a).await?;
+            check_assignee(&mut *tx, project, a).await?;
         }
-        let row: TaskRow = sqlx::query_as(concat!(
-            "update tasks set
-                title = coalesce($2, title),
-                description = coalesce($3, description),
-                priority = coalesce($4, priority),
-                status = coalesce($5, status),
-                assignee = case when $6 then $7 else assignee end,
-                summary = coalesce($8, summary),
-                updated_by = $9,
-                updated_at = $10
-             where id = $1 returning ",
+        let query = sqlx::query_as(concat!(
+            "update tasks set ",
+            task_changes!(),
+            " where id = $1 returning ",
             task_ret!()
         ))
-        .bind(before.id)
-        .bind(change.title.as_deref())
-        .bind(change.description.as_deref())
-        .bind(change.priority.map(Priority::as_str))
-        .bind(change.status.map(TaskStatus::as_str))
-        .bind(change.assignee.is_some())
-        .bind(change.assignee.clone().flatten())
-        .bind(change.summary.as_deref())
-        .bind(actor)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(before.id);
+        let row: TaskRow = bind_change(query, change, actor, now)
+            .fetch_one(&mut *tx)
+            .await?;
         let after = row.into_model(&project.key)?;
         let detail = diff(&before, &after, change.note.as_deref());
         event(
@@ -405,8 +555,18 @@ impl TaskStore for Backend {
         // The caller's own first, then in_progress, blocked, todo, most recent first: six
         // index ranges of at most `limit` rows each, merged, rather than a sort of every
         // active task in the project.
-        let rows: Vec<TaskRow> = sqlx::query_as(concat!(
-            "select * from (",
+        // The total rides on every row (computed once); no rows means none are active.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            task: TaskRow,
+            total: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(concat!(
+            "select active.*, (select count(*) from tasks
+                               where project_id = $1
+                                 and status in ('todo', 'in_progress', 'blocked')) as total
+             from (",
             active_branch!("0", "t.assignee = $2", "in_progress"),
             " union all ",
             active_branch!("1", "t.assignee = $2", "blocked"),
@@ -429,13 +589,8 @@ impl TaskStore for Backend {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from tasks
-             where project_id = $1 and status in ('todo', 'in_progress', 'blocked')",
-        )
-        .bind(project.id)
-        .fetch_one(&self.pool)
-        .await?;
+        let total = rows.first().map_or(0, |r| r.total);
+        let rows = rows.into_iter().map(|r| r.task).collect();
         Ok((tasks(rows, &project.key)?, total))
     }
 
