@@ -168,7 +168,13 @@ function createdView(created, project) {
     copyable('Bridge config (bridge.toml)', config.bridge_toml + (project ? `project = "${project}"\n` : ''), 'new-bridge'),
     copyable('Direct HTTP (mcpServers entry)', JSON.stringify({ mcpServers: config.mcp_servers }, null, 2), 'new-mcp'),
     h('div', { class: 'dialog-actions' },
-      h('button', { type: 'button', class: 'btn primary', onclick: () => $('member-dialog').close() }, 'Done, I saved it')));
+      h('button', { type: 'button', class: 'btn primary', onclick: closeCreated }, 'Done, I saved it')));
+}
+
+// The dialog's close event comes a task later; the token leaves the page before that.
+function closeCreated() {
+  fill($('member-dialog-body'));
+  $('member-dialog').close();
 }
 
 export function initMembers() {
