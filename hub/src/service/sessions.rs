@@ -280,11 +280,10 @@ impl Hub {
         let project = self.project(caller, input.project.as_deref()).await?;
         let me = caller.name();
         let store = &self.store;
-        let (counts, (active, active_total), keys, (_, unread), sessions) = tokio::try_join!(
-            store.status_counts(project.id),
+        let ((counts, unread), (active, active_total), keys, sessions) = tokio::try_join!(
+            store.state_counts(project.id, me),
             store.active_tasks(&project, me, 20),
             store.context_keys(project.id),
-            store.peek_unread(me, project.id, 0),
             store.list_sessions(project.id, 5),
         )?;
         let (context_keys, context_total) = context_keys(keys);

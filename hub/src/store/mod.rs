@@ -232,7 +232,12 @@ pub trait TaskStore: Send + Sync {
         status: Option<TaskStatus>,
         limit: i64,
     ) -> HubResult<(Vec<(String, Task)>, i64)>;
-    async fn status_counts(&self, project_id: i64) -> HubResult<StatusCounts>;
+    /// Tasks per status in the project, and `recipient`'s unread messages there.
+    async fn state_counts(
+        &self,
+        project_id: i64,
+        recipient: &str,
+    ) -> HubResult<(StatusCounts, i64)>;
     /// Active tasks (todo, in progress, blocked), the given member's first.
     async fn active_tasks(
         &self,

@@ -478,6 +478,40 @@ async fn list_pages_with_cursor(backend: Backend) {
     assert_eq!(page.total, 7, "total counts every page");
 }
 
+/// Every page carries the total of the whole filter, an empty page too.
+async fn list_pages_keep_the_total(backend: Backend) {
+    let t = team(backend).await;
+    for i in 0..5 {
+        t.hub.add_task(&t.ag, task(&format!("t{i}"))).await.unwrap();
+        tick().await;
+    }
+    let first = ListTasks {
+        limit: Some(2),
+        ..listing()
+    };
+    let page1 = t.hub.list_tasks(&t.ag, first).await.unwrap();
+    assert_eq!((page1.tasks.len(), page1.total), (2, 5));
+    let rest = ListTasks {
+        limit: Some(2),
+        cursor: page1.next_cursor.clone(),
+        ..listing()
+    };
+    let page2 = t.hub.list_tasks(&t.ag, rest.clone()).await.unwrap();
+    assert_eq!(
+        (refs(&page2.tasks), page2.total),
+        (vec!["KB-3".to_string(), "KB-2".into()], 5)
+    );
+    for r in ["KB-1", "KB-2", "KB-3"] {
+        t.hub.delete_task(&t.ag, tref(r)).await.unwrap();
+    }
+    let empty = t.hub.list_tasks(&t.ag, rest).await.unwrap();
+    assert_eq!(
+        (empty.tasks.len(), empty.total),
+        (0, 2),
+        "an empty page still counts"
+    );
+}
+
 async fn list_last_full_page_has_no_cursor(backend: Backend) {
     let t = team(backend).await;
     for i in 0..4 {
@@ -619,6 +653,7 @@ on_both_backends!(
     list_filters_by_assignee,
     list_filters_by_status_and_assignee,
     list_pages_with_cursor,
+    list_pages_keep_the_total,
     list_last_full_page_has_no_cursor,
     list_pages_within_a_filter,
     list_paging_survives_activity_between_pages,

@@ -424,10 +424,21 @@ impl TaskStore for Backend {
         cursor: Option<TaskCursor>,
     ) -> HubResult<TaskPage> {
         let status = filter.status.map(TaskStatus::as_str);
-        let mut rows: Vec<TaskRow> = sqlx::query_as(concat!(
+        // The total rides on every row (computed once); an empty page counts apart.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            task: TaskRow,
+            total: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(concat!(
             "select ",
             task_cols!(),
-            " from tasks t
+            ", (select count(*) from tasks c
+                where c.project_id = $1
+                  and ($2 is null or c.status = $2)
+                  and ($3 is null or c.assignee = $3)) as total
+              from tasks t
               where t.project_id = $1
                 and ($2 is null or t.status = $2)
                 and ($3 is null or t.assignee = $3)
@@ -443,6 +454,23 @@ impl TaskStore for Backend {
         .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
+        let total = match rows.first() {
+            Some(r) => r.total,
+            None => {
+                sqlx::query_scalar(
+                    "select count(*) from tasks t
+                     where t.project_id = $1
+                       and ($2 is null or t.status = $2)
+                       and ($3 is null or t.assignee = $3)",
+                )
+                .bind(project.id)
+                .bind(status)
+                .bind(filter.assignee.as_deref())
+                .fetch_one(&self.pool)
+                .await?
+            }
+        };
+        let mut rows: Vec<TaskRow> = rows.into_iter().map(|r| r.task).collect();
         let next = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| TaskCursor {
@@ -452,17 +480,6 @@ impl TaskStore for Backend {
         } else {
             None
         };
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from tasks t
-             where t.project_id = $1
-               and ($2 is null or t.status = $2)
-               and ($3 is null or t.assignee = $3)",
-        )
-        .bind(project.id)
-        .bind(status)
-        .bind(filter.assignee.as_deref())
-        .fetch_one(&self.pool)
-        .await?;
         Ok(TaskPage {
             tasks: tasks(rows, &project.key)?,
             next,
@@ -524,26 +541,34 @@ impl TaskStore for Backend {
         Ok((list, total))
     }
 
-    async fn status_counts(&self, project_id: i64) -> HubResult<StatusCounts> {
-        let (backlog, todo, in_progress, done, blocked): (i64, i64, i64, i64, i64) =
+    async fn state_counts(
+        &self,
+        project_id: i64,
+        recipient: &str,
+    ) -> HubResult<(StatusCounts, i64)> {
+        let (backlog, todo, in_progress, done, blocked, unread): (i64, i64, i64, i64, i64, i64) =
             sqlx::query_as(
                 "select count(*) filter (where status = 'backlog'),
                         count(*) filter (where status = 'todo'),
                         count(*) filter (where status = 'in_progress'),
                         count(*) filter (where status = 'done'),
-                        count(*) filter (where status = 'blocked')
+                        count(*) filter (where status = 'blocked'),
+                        (select count(*) from messages
+                         where project_id = $1 and recipient = $2 and read_at is null)
                  from tasks where project_id = $1",
             )
             .bind(project_id)
+            .bind(recipient)
             .fetch_one(&self.pool)
             .await?;
-        Ok(StatusCounts {
+        let counts = StatusCounts {
             backlog,
             todo,
             in_progress,
             done,
             blocked,
-        })
+        };
+        Ok((counts, unread))
     }
 
     async fn active_tasks(
