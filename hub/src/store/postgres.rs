@@ -2,9 +2,10 @@
 //! nothing here keeps state outside it.
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Pool, Transaction};
+use sqlx::{Connection, Pool, Transaction};
 
 pub type Db = sqlx::Postgres;
 type Backend = PgStore;
@@ -13,6 +14,10 @@ type Backend = PgStore;
 #[allow(clippy::duplicate_mod)]
 #[path = "queries/mod.rs"]
 mod queries;
+
+/// Connections idle this long are pinged before use: under load none are, and one the
+/// server dropped while it sat idle is replaced rather than failing a request.
+const PING_IDLE: Duration = Duration::from_secs(1);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -28,6 +33,18 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
+            // sqlx pings every connection it hands out, a round trip per query; only one
+            // that sat idle long enough for the server or a proxy to have dropped it is
+            // pinged (a failed ping discards it and takes another).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         let store = PgStore { pool };

@@ -58,12 +58,17 @@ impl SqliteStore {
             // connection instead of a `pread` and a copy into each connection's own small
             // page cache. Mapped pages belong to the OS page cache, not the heap.
             .pragma("mmap_size", MMAP_SIZE.to_string());
+        // The connections live in this process and cannot be dropped by a server, so
+        // they are not pinged on each use (sqlx's default, a hop to the connection's
+        // thread and back).
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         let store = SqliteStore { pool, writer };

@@ -15,6 +15,7 @@ mod members;
 mod memory;
 mod messages;
 mod projects;
+mod resilience;
 mod sessions;
 mod smoke;
 mod tasks;

@@ -478,8 +478,8 @@ async fn list_pages_with_cursor(backend: Backend) {
     assert_eq!(page.total, 7, "total counts every page");
 }
 
-/// Every page carries the total of the whole filter, an empty page too.
-async fn list_pages_keep_the_total(backend: Backend) {
+/// Five tasks added a tick apart, and the first page of two.
+async fn five_tasks_first_page(backend: Backend) -> (Team, TaskList) {
     let t = team(backend).await;
     for i in 0..5 {
         t.hub.add_task(&t.ag, task(&format!("t{i}"))).await.unwrap();
@@ -490,6 +490,12 @@ async fn list_pages_keep_the_total(backend: Backend) {
         ..listing()
     };
     let page1 = t.hub.list_tasks(&t.ag, first).await.unwrap();
+    (t, page1)
+}
+
+/// Every page carries the total of the whole filter, an empty page too.
+async fn list_pages_keep_the_total(backend: Backend) {
+    let (t, page1) = five_tasks_first_page(backend).await;
     assert_eq!((page1.tasks.len(), page1.total), (2, 5));
     let rest = ListTasks {
         limit: Some(2),
@@ -536,16 +542,7 @@ async fn list_pages_within_a_filter(backend: Backend) {
 }
 
 async fn list_paging_survives_activity_between_pages(backend: Backend) {
-    let t = team(backend).await;
-    for i in 0..5 {
-        t.hub.add_task(&t.ag, task(&format!("t{i}"))).await.unwrap();
-        tick().await;
-    }
-    let first = ListTasks {
-        limit: Some(2),
-        ..listing()
-    };
-    let page1 = t.hub.list_tasks(&t.ag, first).await.unwrap();
+    let (t, page1) = five_tasks_first_page(backend).await;
     assert_eq!(refs(&page1.tasks), ["KB-5", "KB-4"]);
     // KB-1 moves to the top; the cursor still continues after KB-4 without repeats.
     t.hub

@@ -212,6 +212,22 @@ async fn change_task_pg(
     }
 }
 
+/// Tasks of project `$1`, of status `$2` and assignee `$3` when given.
+macro_rules! count_listed {
+    () => {
+        "select count(*) from tasks c where c.project_id = $1
+           and ($2 is null or c.status = $2) and ($3 is null or c.assignee = $3)"
+    };
+}
+
+/// A task row with the total of the query it came from.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    task: TaskRow,
+    total: i64,
+}
+
 /// One ordered range of active tasks (`$1` project, `$3` limit), ranked `$o`.
 macro_rules! active_branch {
     ($o:literal, $who:literal, $status:literal) => {
@@ -425,19 +441,12 @@ impl TaskStore for Backend {
     ) -> HubResult<TaskPage> {
         let status = filter.status.map(TaskStatus::as_str);
         // The total rides on every row (computed once); an empty page counts apart.
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            task: TaskRow,
-            total: i64,
-        }
-        let rows: Vec<Row> = sqlx::query_as(concat!(
+        let rows: Vec<Counted> = sqlx::query_as(concat!(
             "select ",
             task_cols!(),
-            ", (select count(*) from tasks c
-                where c.project_id = $1
-                  and ($2 is null or c.status = $2)
-                  and ($3 is null or c.assignee = $3)) as total
+            ", (",
+            count_listed!(),
+            ") as total
               from tasks t
               where t.project_id = $1
                 and ($2 is null or t.status = $2)
@@ -457,17 +466,12 @@ impl TaskStore for Backend {
         let total = match rows.first() {
             Some(r) => r.total,
             None => {
-                sqlx::query_scalar(
-                    "select count(*) from tasks t
-                     where t.project_id = $1
-                       and ($2 is null or t.status = $2)
-                       and ($3 is null or t.assignee = $3)",
-                )
-                .bind(project.id)
-                .bind(status)
-                .bind(filter.assignee.as_deref())
-                .fetch_one(&self.pool)
-                .await?
+                sqlx::query_scalar(count_listed!())
+                    .bind(project.id)
+                    .bind(status)
+                    .bind(filter.assignee.as_deref())
+                    .fetch_one(&self.pool)
+                    .await?
             }
         };
         let mut rows: Vec<TaskRow> = rows.into_iter().map(|r| r.task).collect();
@@ -580,18 +584,13 @@ impl TaskStore for Backend {
         // The caller's own first, then in_progress, blocked, todo, most recent first: six
         // index ranges of at most `limit` rows each, merged, rather than a sort of every
         // active task in the project.
-        // The total rides on every row (computed once); no rows means none are active.
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            task: TaskRow,
-            total: i64,
-        }
-        let rows: Vec<Row> = sqlx::query_as(concat!(
-            "select active.*, (select count(*) from tasks
-                               where project_id = $1
-                                 and status in ('todo', 'in_progress', 'blocked')) as total
-             from (",
+        // The total rides on every row (counted outside the union, which SQLite would
+        // otherwise count in each branch); no rows means none are active.
+        let rows: Vec<Counted> = sqlx::query_as(concat!(
+            "select a.*, (select count(*) from tasks
+                          where project_id = $1
+                            and status in ('todo', 'in_progress', 'blocked')) as total
+             from (select * from (",
             active_branch!("0", "t.assignee = $2", "in_progress"),
             " union all ",
             active_branch!("1", "t.assignee = $2", "blocked"),
@@ -607,7 +606,7 @@ impl TaskStore for Backend {
             active_branch!("4", "(t.assignee is null or t.assignee <> $2)", "blocked"),
             " union all ",
             active_branch!("5", "(t.assignee is null or t.assignee <> $2)", "todo"),
-            ") as active order by o, updated_at desc, id desc limit $3"
+            ") as active order by o, updated_at desc, id desc limit $3) as a"
         ))
         .bind(project.id)
         .bind(first_for)
