@@ -535,6 +535,59 @@ async fn get_state_counts_and_summarises(backend: Backend) {
     assert_eq!(inbox.messages.len(), 2, "get_state does not mark read");
 }
 
+/// Each part of the snapshot keeps its order and cap: the caller's active task first and
+/// 20 of them with the full total, keys alphabetical, the five newest sessions first.
+async fn get_state_orders_and_caps_each_part(backend: Backend) {
+    let t = team(backend).await;
+    let empty = t.hub.get_state(&t.cw, here()).await.unwrap();
+    assert_eq!(empty.counts, StatusCounts::default());
+    assert_eq!((empty.active_total, empty.active_tasks.len()), (0, 0));
+    assert_eq!((empty.context_total, empty.recent_sessions.len()), (0, 0));
+
+    let mine = AddTask {
+        status: Some(TaskStatus::InProgress),
+        assignee: Some("copywriter".into()),
+        ..task("mine")
+    };
+    t.hub.add_task(&t.ag, mine).await.unwrap();
+    for i in 0..22 {
+        let input = AddTask {
+            status: Some(TaskStatus::Todo),
+            ..task(&format!("todo {i}"))
+        };
+        t.hub.add_task(&t.ag, input).await.unwrap();
+        tick().await;
+    }
+    for key in ["b", "a", "c"] {
+        t.hub
+            .set_context(&t.ag, context(key, json!(1)))
+            .await
+            .unwrap();
+    }
+    for i in 0..7 {
+        let who = if i % 2 == 0 { &t.ag } else { &t.cw };
+        t.hub.start(who, starting()).await.unwrap();
+        tick().await;
+    }
+
+    let state = t.hub.get_state(&t.cw, here()).await.unwrap();
+    assert_eq!(state.active_total, 23);
+    assert_eq!(state.active_tasks.len(), 20);
+    assert_eq!(
+        state.active_tasks[0].title, "mine",
+        "the caller's own first"
+    );
+    assert_eq!(state.active_tasks[1].title, "todo 21", "then the newest");
+    let keys: Vec<&str> = state.context_keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(keys, ["a", "b", "c"]);
+    assert_eq!(state.recent_sessions.len(), 5);
+    let started: Vec<_> = state.recent_sessions.iter().map(|s| s.started_at).collect();
+    let mut newest_first = started.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(started, newest_first, "newest session first");
+    assert_eq!(state.recent_sessions[0].agent, "antigravity");
+}
+
 async fn sessions_need_project_membership(backend: Backend) {
     let t = team(backend).await;
     forbidden(t.hub.start(&t.out, starting()).await);
@@ -568,5 +621,6 @@ on_both_backends!(
     hot_cache_is_capped_at_30,
     hot_cache_truncates_long_values,
     get_state_counts_and_summarises,
+    get_state_orders_and_caps_each_part,
     sessions_need_project_membership,
 );
