@@ -315,7 +315,8 @@ pub trait MessageStore: Send + Sync {
         unread_only: bool,
         limit: i64,
     ) -> HubResult<(Vec<Message>, i64)>;
-    /// Unread messages for the recipient without marking them, oldest first, and the total.
+    /// Unread messages for the recipient without marking them, oldest first, and the total
+    /// (counted with the rows, so `limit` must be at least 1).
     async fn peek_unread(
         &self,
         recipient: &str,

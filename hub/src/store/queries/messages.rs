@@ -161,17 +161,6 @@ impl MessageStore for Backend {
         project_id: i64,
         limit: i64,
     ) -> HubResult<(Vec<Message>, i64)> {
-        if limit == 0 {
-            let total = sqlx::query_scalar(
-                "select count(*) from messages
-                 where project_id = $1 and recipient = $2 and read_at is null",
-            )
-            .bind(project_id)
-            .bind(recipient)
-            .fetch_one(&self.pool)
-            .await?;
-            return Ok((Vec::new(), total));
-        }
         // The total rides on every row (computed once); no rows means none are unread.
         #[derive(sqlx::FromRow)]
         struct Row {
