@@ -30,7 +30,14 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to `postgres://…` and applies migrations.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
-        let options = PgConnectOptions::from_str(url)?;
+        let mut options = PgConnectOptions::from_str(url)?;
+        // JIT compiling pays off for long analytical queries, not for the hub's: memory
+        // search's estimate (a probe per id bucket) crosses `jit_above_cost`, and
+        // compiling then took 200 ms of a 2 ms query. A `jit` set in the URL's
+        // `options` is kept.
+        if !options.get_options().is_some_and(|o| o.contains("jit")) {
+            options = options.options([("jit", "off")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             // sqlx pings every connection it hands out, a round trip per query; only one

@@ -397,6 +397,123 @@ async fn search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key(back
     assert_eq!(few.memories[0].key, exact);
 }
 
+/// Moves memory ids on by `buckets` of PostgreSQL's search index (65,536 ids each), so
+/// the next memory is that many buckets newer; SQLite has no buckets.
+async fn skip_search_buckets(t: &Team, buckets: i64) {
+    if t.backend == Backend::Postgres && buckets > 0 {
+        t.sql_i64(&format!(
+            "select setval(pg_get_serial_sequence('memories', 'id'),
+                           coalesce((select max(id) from memories), 1) + {buckets} * 65536)"
+        ))
+        .await;
+    }
+}
+
+async fn search_spans_old_and_new_memories(backend: Backend) {
+    let t = team(backend).await;
+    // Two memories at each end and two in the middle, with empty id ranges between.
+    for (i, gap) in [0, 0, 3, 0, 40, 0].into_iter().enumerate() {
+        skip_search_buckets(&t, gap).await;
+        let m = memo(Category::Term, &format!("m{i}"), "Release train notes");
+        t.hub.remember(&t.ag, m).await.unwrap();
+    }
+    let found = search(&t, "train").await;
+    assert_eq!(found.total, 6);
+    assert!(!found.capped);
+    // Equal matches, equal use: newest first.
+    assert_eq!(keys(&found), ["m5", "m4", "m3", "m2", "m1", "m0"]);
+}
+
+async fn search_past_the_cap_ranks_the_newest_matches(backend: Backend) {
+    let t = team(backend).await;
+    // The most used match is the oldest: ranked, it would come first.
+    let old = memo(Category::Term, "old", "a common word");
+    t.hub.remember(&t.ag, old).await.unwrap();
+    for _ in 0..3 {
+        t.hub.recall(&t.ag, recalling("old")).await.unwrap();
+    }
+    skip_search_buckets(&t, 2).await;
+    for i in 0..SEARCH_CANDIDATES + 5 {
+        let m = memo(Category::Term, &format!("k{i}"), "a common word");
+        t.hub.remember(&t.ag, m).await.unwrap();
+    }
+    let found = search(&t, "common word").await;
+    assert!(found.capped);
+    assert_eq!(found.total, SEARCH_CANDIDATES);
+    assert!(
+        !keys(&found).contains(&"old".to_string()),
+        "only the newest {SEARCH_CANDIDATES} matches are ranked"
+    );
+}
+
+async fn search_finds_substrings_that_cut_words(backend: Backend) {
+    let t = team(backend).await;
+    for (key, value) in [
+        ("billing", "Invoice 8 for client 1234, sent monthly"),
+        ("billing-late", "Invoice 9 for client 77 is late"),
+        ("menu", "Café crème, naïve décor"),
+    ] {
+        t.hub
+            .remember(&t.ag, memo(Category::Term, key, value))
+            .await
+            .unwrap();
+    }
+    // Words cut at either end of the query; a separator inside it bounds a word.
+    for (query, want) in [
+        ("voice 8 f", vec!["billing"]),
+        ("NVOICE", vec!["billing", "billing-late"]),
+        ("t 12", vec!["billing"]),
+        ("234, se", vec!["billing"]),
+        ("nt 7", vec!["billing-late"]),
+        ("voice 7", vec![]),
+        // Across the end of the key into the value: PostgreSQL's index holds both
+        // joined by a space, but neither holds the query.
+        ("late invoice", vec![]),
+        // Next to other characters, and too short for a trigram.
+        ("é cr", vec!["menu"]),
+        ("Naïve", vec!["menu"]),
+        ("fé", vec!["menu"]),
+        ("-l", vec!["billing-late"]),
+    ] {
+        let mut got = keys(&search(&t, query).await);
+        got.sort();
+        assert_eq!(got, want, "search {query:?}");
+    }
+}
+
+async fn search_finds_every_substring(backend: Backend) {
+    let t = team(backend).await;
+    let texts = [
+        ("t1", "Invoice #8: client_42's (re)order, naïve café—OK?"),
+        ("t2", "a.b-c_d e  f9 x"),
+        ("t3", "日本語 text 123abc ü-x"),
+    ];
+    for (key, value) in texts {
+        t.hub
+            .remember(&t.ag, memo(Category::Term, key, value))
+            .await
+            .unwrap();
+    }
+    // Whatever the query cuts through (words, digits, punctuation, other scripts), the
+    // index must not hide a match.
+    for (key, value) in texts {
+        let chars: Vec<char> = value.chars().collect();
+        for start in 0..chars.len() {
+            for end in start + 1..=(start + 10).min(chars.len()) {
+                let query: String = chars[start..end].iter().collect();
+                if query.trim().is_empty() {
+                    continue;
+                }
+                let found = search(&t, &query).await;
+                assert!(
+                    keys(&found).contains(&key.to_string()),
+                    "search {query:?} missed {key}"
+                );
+            }
+        }
+    }
+}
+
 async fn search_finds_deep_memories(backend: Backend) {
     let t = team(backend).await;
     let deep = Remember {
@@ -529,6 +646,10 @@ on_both_backends!(
     search_limit_caps_results_not_total,
     search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key,
     search_finds_deep_memories,
+    search_spans_old_and_new_memories,
+    search_past_the_cap_ranks_the_newest_matches,
+    search_finds_substrings_that_cut_words,
+    search_finds_every_substring,
     forget_deletes_in_the_given_scope,
     set_tier_moves_a_memory,
     set_tier_needs_the_right_scope,

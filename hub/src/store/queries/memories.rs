@@ -20,11 +20,7 @@ macro_rules! visible {
 /// project before global; most used; most recent. `total` counts the candidates.
 macro_rules! search {
     ($cands:expr) => {
-        search!("", $cands)
-    };
-    ($with:expr, $cands:expr) => {
         concat!(
-            $with,
             "select m.*, count(*) over () as total from (",
             $cands,
             " union select ",
@@ -56,15 +52,21 @@ macro_rules! like {
 }
 /// Short SQLite queries (the trigram index needs 3 characters).
 const SEARCH_LIKE: &str = search!(concat!("select * from (", like!(), " limit $7) as c"));
-/// PostgreSQL, from its trigram indexes. The matches are planned as a materialized CTE,
-/// that is for all of them, and then read only up to the cap: planned with the cap
-/// instead, a common word looks cheap to find by a sequential scan, which takes the whole
-/// table when the matches sit at its far end (or behind where a synchronized scan
-/// starts); a bitmap scan of the index costs what the matches cost, whatever their order.
-const SEARCH_PG: &str = search!(
-    concat!("with c as materialized (", like!(), ") "),
-    "select * from (select * from c limit $7) as c"
-);
+/// PostgreSQL, newest first: its search index keys each memory's trigrams (of key and
+/// value joined by a space) by its id's bucket of 65,536 (migration 0004), so the
+/// buckets are probed from the newest, one index scan each, until the cap is reached.
+/// One scan of a whole-table index would first collect every match of a common phrase,
+/// however many. The lateral subquery is fenced (`offset 0`) so it stays one probe per
+/// bucket; the bucket is a `bigint` as the index's operator class needs.
+const SEARCH_PG: &str = search!(concat!(
+    "select * from (select c.* from generate_series((select max(id) from memories) >> 16,
+                                                    0::bigint, -1::bigint) as b(n)
+       cross join lateral (",
+    like!(),
+    " and (m.id >> 16) = b.n and lower(m.key) || ' ' || lower(m.value) like $3 escape '\\'
+         offset 0) as c
+       limit $7) as c"
+));
 /// Substring matches from SQLite's trigram FTS5 index (phrase `$8`), newest first.
 const SEARCH_FTS: &str = search!(concat!(
     "select * from (select ",
@@ -338,7 +340,8 @@ impl MemoryStore for Backend {
         let contains = like_pattern(query);
         let prefix = format!("{}%", &contains[1..contains.len() - 1]);
         // SQLite answers 3+ character queries from its trigram FTS5 index; a quoted
-        // phrase matches the substring literally. PostgreSQL's LIKE uses trigram indexes.
+        // phrase matches the substring literally. PostgreSQL probes its bucketed trigram
+        // index.
         let use_fts = Backend::BACKEND == "sqlite" && query.chars().count() >= 3;
         let sql = match (Backend::BACKEND, use_fts) {
             ("postgres", _) => SEARCH_PG,
