@@ -352,9 +352,21 @@ pub async fn repeat(client: &Client, tool: &str, args: Value, n: usize) -> anyho
     })
 }
 
-/// Searches with varied queries: word hits, key substrings, misses.
-pub async fn search(client: &Client, n: usize) -> anyhow::Result<Stats> {
+/// The kinds of query the search scenario takes turns with (see `search`).
+pub const SEARCH_KINDS: [&str; 4] = ["`invoice N`", "`k10037`-like key", "`pipeline`", "miss"];
+
+/// Searches with varied queries: word hits, key substrings, misses. Returns all of them
+/// and each kind of query apart, in the order of [`SEARCH_KINDS`] (each kind's elapsed
+/// time is the sum of its calls).
+pub async fn search(client: &Client, n: usize) -> anyhow::Result<(Stats, Vec<Stats>)> {
     let mut hist = histogram();
+    let mut kinds: Vec<Stats> = (0..SEARCH_KINDS.len())
+        .map(|_| Stats {
+            calls: 0,
+            elapsed: Duration::ZERO,
+            hist: histogram(),
+        })
+        .collect();
     let started = Instant::now();
     for i in 0..n {
         let query = match i % 4 {
@@ -370,11 +382,18 @@ pub async fn search(client: &Client, n: usize) -> anyhow::Result<Stats> {
             json!({"query": query, "limit": 20}),
         )
         .await?;
-        hist.record(t.elapsed().as_micros().max(1) as u64)?;
+        let took = t.elapsed();
+        let micros = took.as_micros().max(1) as u64;
+        hist.record(micros)?;
+        let kind = &mut kinds[i % 4];
+        kind.hist.record(micros)?;
+        kind.calls += 1;
+        kind.elapsed += took;
     }
-    Ok(Stats {
+    let all = Stats {
         calls: hist.len(),
         elapsed: started.elapsed(),
         hist,
-    })
+    };
+    Ok((all, kinds))
 }

@@ -131,7 +131,7 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             args.search_memories
         );
         seed::search_corpus(&database, &scale, args.search_memories).await?;
-        let stats = load::search(&scale.client, args.search_samples).await?;
+        let (stats, kinds) = load::search(&scale.client, args.search_samples).await?;
         rows.push(report::Row::new(
             format!(
                 "jc_search_memory, +{} memories (rmcp, 1 client)",
@@ -141,6 +141,14 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             1,
             stats,
         ));
+        for (kind, stats) in load::SEARCH_KINDS.iter().zip(kinds) {
+            rows.push(report::Row::new(
+                format!("… of which {kind}"),
+                "scale",
+                1,
+                stats,
+            ));
+        }
     }
     server.stop();
     finish(database, args).await;
