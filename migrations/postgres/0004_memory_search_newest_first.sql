@@ -8,6 +8,11 @@
 -- trusted extension that ships with PostgreSQL; both may live in another schema, so the
 -- operator classes are qualified with wherever they are. Building the index takes about
 -- 15 s per million memories.
+-- Every scan of a GIN index also reads all of its pending list (new entries not yet
+-- merged), and a search scans once per bucket: with the default 4 MB list, 3,000 new
+-- memories made a miss at a million memories take 108 ms instead of 2. A 64 kB list
+-- keeps that under a millisecond, for about 0.1 ms more per write than the default
+-- (merging more often; with no list at all, 0.5 ms more).
 create extension if not exists btree_gin;
 do $$
 declare
@@ -22,7 +27,8 @@ begin
     where e.extname = 'btree_gin';
     execute format(
         'create index memories_search on memories using gin
-             ((id >> 16) %I.int8_ops, (lower(key) || '' '' || lower(value)) %I.gin_trgm_ops)',
+             ((id >> 16) %I.int8_ops, (lower(key) || '' '' || lower(value)) %I.gin_trgm_ops)
+         with (gin_pending_list_limit = 64)',
         btree_schema, trgm_schema);
 end
 $$;
