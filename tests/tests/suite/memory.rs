@@ -253,6 +253,16 @@ async fn search_matches_key_and_value_ignoring_case(backend: Backend) {
     assert_eq!(search(&t, "nothing like it").await.total, 0);
 }
 
+/// Remembers each `(key, value)` in the project, as `antigravity`.
+async fn remember_each(t: &Team, category: Category, rows: &[(&str, &str)]) {
+    for (key, value) in rows {
+        t.hub
+            .remember(&t.ag, memo(category, key, value))
+            .await
+            .unwrap();
+    }
+}
+
 async fn search_ranks_key_matches_before_value_matches(backend: Backend) {
     let t = team(backend).await;
     // Inserted best match first: the tie-breakers (recency, id) would reverse this order.
@@ -262,12 +272,7 @@ async fn search_ranks_key_matches_before_value_matches(backend: Backend) {
         ("how-to-deploy", "steps"),
         ("runbook", "deploy via CI"),
     ];
-    for (key, value) in rows {
-        t.hub
-            .remember(&t.ag, memo(Category::Process, key, value))
-            .await
-            .unwrap();
-    }
+    remember_each(&t, Category::Process, &rows).await;
     let found = search(&t, "deploy").await;
     assert_eq!(
         keys(&found),
@@ -448,16 +453,12 @@ async fn search_past_the_cap_ranks_the_newest_matches(backend: Backend) {
 
 async fn search_finds_substrings_that_cut_words(backend: Backend) {
     let t = team(backend).await;
-    for (key, value) in [
+    let rows = [
         ("billing", "Invoice 8 for client 1234, sent monthly"),
         ("billing-late", "Invoice 9 for client 77 is late"),
         ("menu", "Café crème, naïve décor"),
-    ] {
-        t.hub
-            .remember(&t.ag, memo(Category::Term, key, value))
-            .await
-            .unwrap();
-    }
+    ];
+    remember_each(&t, Category::Term, &rows).await;
     // Words cut at either end of the query; a separator inside it bounds a word.
     for (query, want) in [
         ("voice 8 f", vec!["billing"]),
@@ -488,12 +489,7 @@ async fn search_finds_every_substring(backend: Backend) {
         ("t2", "a.b-c_d e  f9 x"),
         ("t3", "日本語 text 123abc ü-x"),
     ];
-    for (key, value) in texts {
-        t.hub
-            .remember(&t.ag, memo(Category::Term, key, value))
-            .await
-            .unwrap();
-    }
+    remember_each(&t, Category::Term, &texts).await;
     // Whatever the query cuts through (words, digits, punctuation, other scripts), the
     // index must not hide a match.
     for (key, value) in texts {
