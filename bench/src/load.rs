@@ -97,12 +97,12 @@ pub struct Stats {
     pub hist: Histogram<u64>,
 }
 
-fn histogram() -> Histogram<u64> {
+pub fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds")
 }
 
 /// What one client calls on its `i`-th iteration.
-type Plan = fn(client: usize, i: u64, agents: usize) -> (&'static str, Value);
+pub type Plan = fn(client: usize, i: u64, agents: usize) -> (&'static str, Value);
 
 pub struct Scenario {
     pub name: &'static str,
@@ -300,13 +300,23 @@ pub async fn run(
     seconds: f64,
     driver: Driver,
 ) -> anyhow::Result<Stats> {
+    drive(&server.url, team, scenario.plan, clients, seconds, driver).await
+}
+
+/// `clients` agents calling what `plan` says on the MCP endpoint `url` for `seconds`.
+pub async fn drive(
+    url: &str,
+    team: &[Agent],
+    plan: Plan,
+    clients: usize,
+    seconds: f64,
+    driver: Driver,
+) -> anyhow::Result<Stats> {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
     let http = reqwest::Client::new();
     let runs = team.iter().take(clients).enumerate().map(|(c, agent)| {
-        let plan = scenario.plan;
         let http = http.clone();
-        let url = server.url.clone();
         async move {
             let mut hist = histogram();
             let mut i = 0u64;
@@ -315,7 +325,7 @@ pub async fn run(
                 let t = Instant::now();
                 match driver {
                     Driver::Rmcp => call(&agent.client, tool, args).await?,
-                    Driver::Raw => raw_call(&http, &url, &agent.token, tool, args).await?,
+                    Driver::Raw => raw_call(&http, url, &agent.token, tool, args).await?,
                 }
                 hist.record(t.elapsed().as_micros().max(1) as u64)?;
                 i += 1;
@@ -324,9 +334,13 @@ pub async fn run(
         }
     });
     let results = futures::future::try_join_all(runs).await?;
-    let elapsed = started.elapsed();
+    merge(&results, started.elapsed())
+}
+
+/// The clients' histograms as one run of `elapsed`.
+pub fn merge(parts: &[Histogram<u64>], elapsed: Duration) -> anyhow::Result<Stats> {
     let mut hist = histogram();
-    for h in &results {
+    for h in parts {
         hist.add(h)?;
     }
     Ok(Stats {

@@ -8,6 +8,7 @@
 
 mod db;
 mod load;
+mod reference;
 mod report;
 mod seed;
 
@@ -36,6 +37,9 @@ pub struct Args {
     /// Skip the at-scale scenarios (`jc_start` at scale, search over a million memories).
     #[arg(long)]
     pub no_scale: bool,
+    /// Skip the reference points (rmcp's constant tool; PostgreSQL one-row INSERTs).
+    #[arg(long)]
+    pub no_reference: bool,
     /// Keep the benchmark database afterwards and print where it is (to study query
     /// plans on the loaded data).
     #[arg(long)]
@@ -83,6 +87,26 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
     let server = load::Server::start(&database).await?;
     let team = seed::team(&server, args.clients).await?;
     let mut rows = Vec::new();
+    if !args.no_reference {
+        eprintln!("== {kind:?}: reference points");
+        let stats = reference::constant_tool(&team, args.clients, args.seconds).await?;
+        rows.push(report::Row::new(
+            "reference: rmcp server, constant tool (raw)".into(),
+            "ref",
+            args.clients,
+            stats,
+        ));
+        if kind == db::Kind::Postgres {
+            let stats =
+                reference::postgres_inserts(&database.url, args.clients, args.seconds).await?;
+            rows.push(report::Row::new(
+                "reference: PostgreSQL one-row INSERT commits".into(),
+                "ref",
+                args.clients,
+                stats,
+            ));
+        }
+    }
     for driver in &args.driver {
         for scenario in load::scenarios() {
             let wanted = args.scenario.is_empty()
