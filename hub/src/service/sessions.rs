@@ -167,15 +167,15 @@ fn brief_project(p: &crate::store::ProjectRef) -> BriefProject {
 
 fn context_keys(keys: Vec<crate::store::ContextKey>) -> (Vec<BriefContextKey>, usize) {
     let total = keys.len();
-    let keys = keys
-        .into_iter()
-        .take(CONTEXT_CAP)
-        .map(|k| BriefContextKey {
-            key: k.key,
-            updated_by: k.updated_by,
-        })
-        .collect();
+    let keys = keys.into_iter().take(CONTEXT_CAP).map(brief_key).collect();
     (keys, total)
+}
+
+fn brief_key(k: crate::store::ContextKey) -> BriefContextKey {
+    BriefContextKey {
+        key: k.key,
+        updated_by: k.updated_by,
+    }
 }
 
 impl Hub {
@@ -206,7 +206,7 @@ impl Hub {
         let me = caller.name();
         let store = &self.store;
         let ((active, active_total), keys, (unread, unread_total), hot, team) = tokio::try_join!(
-            store.active_tasks(&project, me, ACTIVE_CAP),
+            store.active_tasks(&project, me, ACTIVE_CAP, true),
             store.context_keys(project.id),
             store.peek_unread(me, project.id, UNREAD_CAP),
             store.hot_cache(caller.member.id, &project, HOT_CACHE),
@@ -220,7 +220,7 @@ impl Hub {
             project: brief_project(&project),
             protocol: PROTOCOL.iter().map(|s| s.to_string()).collect(),
             active_tasks: active.into_iter().map(BriefTask::from).collect(),
-            active_total,
+            active_total: active_total.unwrap_or_default(),
             context_keys,
             context_total,
             unread_messages: unread
@@ -280,22 +280,20 @@ impl Hub {
         let project = self.project(caller, input.project.as_deref()).await?;
         let me = caller.name();
         let store = &self.store;
-        let ((counts, unread), (active, active_total), keys, sessions) = tokio::try_join!(
-            store.state_counts(project.id, me),
-            store.active_tasks(&project, me, 20),
-            store.context_keys(project.id),
-            store.list_sessions(project.id, 5),
+        let (summary, (active, _)) = tokio::try_join!(
+            store.state_summary(project.id, me, CONTEXT_CAP as i64, 5),
+            store.active_tasks(&project, me, 20, false),
         )?;
-        let (context_keys, context_total) = context_keys(keys);
+        let counts = summary.counts;
         Ok(StateSnapshot {
             project: brief_project(&project),
-            counts,
             active_tasks: active.into_iter().map(BriefTask::from).collect(),
-            active_total,
-            context_keys,
-            context_total,
-            unread,
-            recent_sessions: sessions,
+            active_total: counts.todo + counts.in_progress + counts.blocked,
+            counts,
+            context_keys: summary.context_keys.into_iter().map(brief_key).collect(),
+            context_total: summary.context_total as usize,
+            unread: summary.unread,
+            recent_sessions: summary.sessions,
         })
     }
 }

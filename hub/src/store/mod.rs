@@ -232,19 +232,15 @@ pub trait TaskStore: Send + Sync {
         status: Option<TaskStatus>,
         limit: i64,
     ) -> HubResult<(Vec<(String, Task)>, i64)>;
-    /// Tasks per status in the project, and `recipient`'s unread messages there.
-    async fn state_counts(
-        &self,
-        project_id: i64,
-        recipient: &str,
-    ) -> HubResult<(StatusCounts, i64)>;
-    /// Active tasks (todo, in progress, blocked), the given member's first.
+    /// Active tasks (todo, in progress, blocked), the given member's first, and (when
+    /// `count`) how many are active.
     async fn active_tasks(
         &self,
         project: &ProjectRef,
         first_for: &str,
         limit: i64,
-    ) -> HubResult<(Vec<Task>, i64)>;
+        count: bool,
+    ) -> HubResult<(Vec<Task>, Option<i64>)>;
     async fn save_doc(
         &self,
         actor: &str,
@@ -295,6 +291,25 @@ pub trait SessionStore: Send + Sync {
         summary: &str,
     ) -> HubResult<Session>;
     async fn list_sessions(&self, project_id: i64, limit: i64) -> HubResult<Vec<Session>>;
+    /// What `jc_get_state` shows besides the active tasks, in one statement.
+    async fn state_summary(
+        &self,
+        project_id: i64,
+        recipient: &str,
+        keys: i64,
+        sessions: i64,
+    ) -> HubResult<StateSummary>;
+}
+
+/// A project's task counts, `recipient`'s unread messages there, its first `keys`
+/// context keys by name and its latest `sessions` sessions, newest first.
+#[derive(Debug, Clone)]
+pub struct StateSummary {
+    pub counts: StatusCounts,
+    pub unread: i64,
+    pub context_keys: Vec<ContextKey>,
+    pub context_total: i64,
+    pub sessions: Vec<Session>,
 }
 
 /// Storage of messages.

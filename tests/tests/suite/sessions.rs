@@ -588,6 +588,43 @@ async fn get_state_orders_and_caps_each_part(backend: Backend) {
     assert_eq!(state.recent_sessions[0].agent, "antigravity");
 }
 
+/// The keys and sessions come back from the database as JSON: any text survives it, the
+/// keys stop at 30 with the full total, and an ended session keeps its end and summary.
+async fn get_state_caps_keys_and_keeps_text_intact(backend: Backend) {
+    let t = team(backend).await;
+    let odd = "naïve \"quoted\" back\\slash\ttab\nline 🚀 ключ";
+    for i in 0..33 {
+        let key = format!("{i:02} {odd}");
+        t.hub
+            .set_context(&t.ag, context(&key, json!(i)))
+            .await
+            .unwrap();
+    }
+    t.hub.start(&t.cw, starting()).await.unwrap();
+    t.hub.end_session(&t.cw, ending(odd)).await.unwrap();
+
+    let state = t.hub.get_state(&t.ag, here()).await.unwrap();
+    assert_eq!(state.context_total, 33);
+    assert_eq!(state.context_keys.len(), 30);
+    let keys: Vec<String> = (0..30).map(|i| format!("{i:02} {odd}")).collect();
+    let got: Vec<&str> = state.context_keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(got, keys, "the first 30 by name, text intact");
+    assert!(
+        state
+            .context_keys
+            .iter()
+            .all(|k| k.updated_by == "antigravity")
+    );
+    let session = &state.recent_sessions[0];
+    assert_eq!(session.agent, "copywriter");
+    assert_eq!(session.summary.as_deref(), Some(odd));
+    assert!(
+        session
+            .ended_at
+            .is_some_and(|end| end >= session.started_at)
+    );
+}
+
 async fn sessions_need_project_membership(backend: Backend) {
     let t = team(backend).await;
     forbidden(t.hub.start(&t.out, starting()).await);
@@ -622,5 +659,6 @@ on_both_backends!(
     hot_cache_truncates_long_values,
     get_state_counts_and_summarises,
     get_state_orders_and_caps_each_part,
+    get_state_caps_keys_and_keeps_text_intact,
     sessions_need_project_membership,
 );

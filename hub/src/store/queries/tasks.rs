@@ -246,6 +246,45 @@ macro_rules! active_branch {
     };
 }
 
+/// The active tasks of project `$1`, at most `$3`: `$2`'s own first, then in_progress,
+/// blocked, todo, most recent first. Six index ranges of at most `$3` rows each, merged,
+/// rather than a sort of every active task in the project.
+macro_rules! active_tasks {
+    () => {
+        concat!(
+            "select * from (",
+            active_branch!("0", "t.assignee = $2", "in_progress"),
+            " union all ",
+            active_branch!("1", "t.assignee = $2", "blocked"),
+            " union all ",
+            active_branch!("2", "t.assignee = $2", "todo"),
+            " union all ",
+            active_branch!(
+                "3",
+                "(t.assignee is null or t.assignee <> $2)",
+                "in_progress"
+            ),
+            " union all ",
+            active_branch!("4", "(t.assignee is null or t.assignee <> $2)", "blocked"),
+            " union all ",
+            active_branch!("5", "(t.assignee is null or t.assignee <> $2)", "todo"),
+            ") as active order by o, updated_at desc, id desc limit $3"
+        )
+    };
+}
+
+const ACTIVE: &str = active_tasks!();
+
+/// [`ACTIVE`] with the number of active tasks on every row (counted outside the union,
+/// which SQLite would otherwise count in each branch); no rows means none are active.
+const ACTIVE_COUNTED: &str = concat!(
+    "select a.*, (select count(*) from tasks
+                  where project_id = $1 and status in ('todo', 'in_progress', 'blocked')) as total
+     from (",
+    active_tasks!(),
+    ") as a"
+);
+
 #[async_trait]
 impl TaskStore for Backend {
     async fn add_task(&self, actor: &str, project: &ProjectRef, new: &NewTask) -> HubResult<Task> {
@@ -545,77 +584,31 @@ impl TaskStore for Backend {
         Ok((list, total))
     }
 
-    async fn state_counts(
-        &self,
-        project_id: i64,
-        recipient: &str,
-    ) -> HubResult<(StatusCounts, i64)> {
-        let (backlog, todo, in_progress, done, blocked, unread): (i64, i64, i64, i64, i64, i64) =
-            sqlx::query_as(
-                "select count(*) filter (where status = 'backlog'),
-                        count(*) filter (where status = 'todo'),
-                        count(*) filter (where status = 'in_progress'),
-                        count(*) filter (where status = 'done'),
-                        count(*) filter (where status = 'blocked'),
-                        (select count(*) from messages
-                         where project_id = $1 and recipient = $2 and read_at is null)
-                 from tasks where project_id = $1",
-            )
-            .bind(project_id)
-            .bind(recipient)
-            .fetch_one(&self.pool)
-            .await?;
-        let counts = StatusCounts {
-            backlog,
-            todo,
-            in_progress,
-            done,
-            blocked,
-        };
-        Ok((counts, unread))
-    }
-
     async fn active_tasks(
         &self,
         project: &ProjectRef,
         first_for: &str,
         limit: i64,
-    ) -> HubResult<(Vec<Task>, i64)> {
-        // The caller's own first, then in_progress, blocked, todo, most recent first: six
-        // index ranges of at most `limit` rows each, merged, rather than a sort of every
-        // active task in the project.
-        // The total rides on every row (counted outside the union, which SQLite would
-        // otherwise count in each branch); no rows means none are active.
-        let rows: Vec<Counted> = sqlx::query_as(concat!(
-            "select a.*, (select count(*) from tasks
-                          where project_id = $1
-                            and status in ('todo', 'in_progress', 'blocked')) as total
-             from (select * from (",
-            active_branch!("0", "t.assignee = $2", "in_progress"),
-            " union all ",
-            active_branch!("1", "t.assignee = $2", "blocked"),
-            " union all ",
-            active_branch!("2", "t.assignee = $2", "todo"),
-            " union all ",
-            active_branch!(
-                "3",
-                "(t.assignee is null or t.assignee <> $2)",
-                "in_progress"
-            ),
-            " union all ",
-            active_branch!("4", "(t.assignee is null or t.assignee <> $2)", "blocked"),
-            " union all ",
-            active_branch!("5", "(t.assignee is null or t.assignee <> $2)", "todo"),
-            ") as active order by o, updated_at desc, id desc limit $3) as a"
-        ))
-        .bind(project.id)
-        .bind(first_for)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        count: bool,
+    ) -> HubResult<(Vec<Task>, Option<i64>)> {
+        if !count {
+            let rows: Vec<TaskRow> = sqlx::query_as(ACTIVE)
+                .bind(project.id)
+                .bind(first_for)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+            return Ok((tasks(rows, &project.key)?, None));
+        }
+        let rows: Vec<Counted> = sqlx::query_as(ACTIVE_COUNTED)
+            .bind(project.id)
+            .bind(first_for)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
         let total = rows.first().map_or(0, |r| r.total);
         let rows = rows.into_iter().map(|r| r.task).collect();
-        Ok((tasks(rows, &project.key)?, total))
+        Ok((tasks(rows, &project.key)?, Some(total)))
     }
 
     async fn save_doc(
