@@ -97,14 +97,18 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             stats,
         ));
         if kind == db::Kind::Postgres {
-            let stats =
-                reference::postgres_inserts(&database.url, args.clients, args.seconds).await?;
-            rows.push(report::Row::new(
-                "reference: PostgreSQL one-row INSERT commits".into(),
-                "ref",
-                args.clients,
-                stats,
-            ));
+            for (pooled, name) in [
+                (
+                    false,
+                    "reference: PostgreSQL one-row INSERT commits, a connection each",
+                ),
+                (true, "reference: the same through sqlx's pool"),
+            ] {
+                let stats =
+                    reference::postgres_inserts(&database.url, args.clients, args.seconds, pooled)
+                        .await?;
+                rows.push(report::Row::new(name.into(), "ref", args.clients, stats));
+            }
         }
     }
     for driver in &args.driver {

@@ -66,8 +66,16 @@ pub async fn constant_tool(team: &[Agent], clients: usize, seconds: f64) -> anyh
 }
 
 /// `clients` connections each committing one-row INSERTs (autocommit, the server's
-/// default `synchronous_commit`) into a scratch table for `seconds`.
-pub async fn postgres_inserts(url: &str, clients: usize, seconds: f64) -> anyhow::Result<Stats> {
+/// default `synchronous_commit`) into a scratch table for `seconds`: each client on a
+/// connection of its own, or (`pooled`) taking one from sqlx's pool for every INSERT, as
+/// the hub does. sqlx pings a connection when it goes back to its pool (a `Sync` and its
+/// reply: a round trip), so the difference is the pool's price per statement.
+pub async fn postgres_inserts(
+    url: &str,
+    clients: usize,
+    seconds: f64,
+    pooled: bool,
+) -> anyhow::Result<Stats> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(clients as u32)
         .connect(url)
@@ -77,23 +85,34 @@ pub async fn postgres_inserts(url: &str, clients: usize, seconds: f64) -> anyhow
         .await?;
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
+    // Spawned, so the clients' work spreads over the runtime's threads as pgbench's
+    // does over its own.
     let runs = (0..clients).map(|c| {
         let pool = pool.clone();
-        async move {
+        tokio::spawn(async move {
             let mut hist = load::histogram();
+            let mut own = if pooled {
+                None
+            } else {
+                Some(pool.acquire().await?)
+            };
             while Instant::now() < deadline {
                 let t = Instant::now();
-                sqlx::query("insert into bench_reference_inserts (agent, at) values ($1, $2)")
-                    .bind(c as i32)
-                    .bind(started.elapsed().as_micros() as i64)
-                    .execute(&pool)
-                    .await?;
+                let insert =
+                    sqlx::query("insert into bench_reference_inserts (agent, at) values ($1, $2)")
+                        .bind(c as i32)
+                        .bind(started.elapsed().as_micros() as i64);
+                match own.as_mut() {
+                    Some(conn) => insert.execute(&mut **conn).await?,
+                    None => insert.execute(&pool).await?,
+                };
                 hist.record(t.elapsed().as_micros().max(1) as u64)?;
             }
             anyhow::Ok(hist)
-        }
+        })
     });
     let results = futures::future::try_join_all(runs).await?;
+    let results = results.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     let stats = load::merge(&results, started.elapsed())?;
     sqlx::query("drop table bench_reference_inserts")
         .execute(&pool)
