@@ -2,11 +2,13 @@
 //! the two backends. Their queries are identical text, so they live once in
 //! `queries.rs`, which each backend module mounts with `#[path]` and compiles against its
 //! own typed driver. Dialect differences (write transactions, migrations) stay in the
-//! backend modules.
+//! backend modules. Both get their connections from [`pool`], the hub's own pool, which
+//! takes a connection back without a round trip once its work finished.
 //!
 //! Every mutation writes its `events` row in the same transaction as the change, and
 //! constraint violations are mapped to [`HubError`] here, once.
 
+pub mod pool;
 pub mod postgres;
 pub mod sqlite;
 

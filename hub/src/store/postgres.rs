@@ -4,8 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, Pool, Transaction};
+use sqlx::postgres::PgConnectOptions;
+
+use super::pool::{Pool, Settings, Tx};
 
 pub type Db = sqlx::Postgres;
 type Backend = PgStore;
@@ -38,22 +39,13 @@ impl PgStore {
         if !options.get_options().is_some_and(|o| o.contains("jit")) {
             options = options.options([("jit", "off")]);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            // sqlx pings every connection it hands out, a round trip per query; only one
-            // that sat idle long enough for the server or a proxy to have dropped it is
-            // pinged (a failed ping discards it and takes another).
-            .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for >= PING_IDLE {
-                        conn.ping().await?;
-                    }
-                    Ok(true)
-                })
-            })
-            .connect_with(options)
-            .await?;
+        // Only a connection that sat idle long enough for the server or a proxy to have
+        // dropped it is pinged before use (a failed ping discards it and takes another).
+        let settings = Settings {
+            max_connections,
+            ping_idle: Some(PING_IDLE),
+        };
+        let pool = Pool::connect(options, settings).await?;
         let store = PgStore { pool };
         store.migrate().await?;
         Ok(store)
@@ -62,18 +54,20 @@ impl PgStore {
     /// Applies pending migrations (idempotent; safe with several hubs starting at once,
     /// since sqlx takes an advisory lock).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        MIGRATOR.run(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        MIGRATOR.run(&mut *conn).await?;
+        conn.settle();
         Ok(())
     }
 
-    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Db>> {
-        self.pool.begin().await
+    async fn begin_write(&self) -> sqlx::Result<Tx<Db>> {
+        self.pool.begin(None).await
     }
 
     /// A read-only transaction in which every query sees the same snapshot.
-    async fn begin_read(&self) -> sqlx::Result<Transaction<'static, Db>> {
-        self.pool
-            .begin_with("begin isolation level repeatable read read only")
+    async fn begin_read(&self) -> sqlx::Result<Tx<Db>> {
+        (self.pool)
+            .begin(Some("begin isolation level repeatable read read only"))
             .await
     }
 

@@ -10,8 +10,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Pool, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+
+use super::pool::{Pool, Settings, Tx};
 
 pub type Db = sqlx::Sqlite;
 type Backend = SqliteStore;
@@ -59,18 +60,13 @@ impl SqliteStore {
             // page cache. Mapped pages belong to the OS page cache, not the heap.
             .pragma("mmap_size", MMAP_SIZE.to_string());
         // The connections live in this process and cannot be dropped by a server, so
-        // they are not pinged on each use (sqlx's default, a hop to the connection's
-        // thread and back).
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options)
-            .await?;
+        // they are never pinged before use.
+        let settings = |max_connections| Settings {
+            max_connections,
+            ping_idle: None,
+        };
+        let pool = Pool::connect(options.clone(), settings(8)).await?;
+        let writer = Pool::connect(options, settings(1)).await?;
         let store = SqliteStore { pool, writer };
         store.migrate().await?;
         Ok(store)
@@ -78,17 +74,19 @@ impl SqliteStore {
 
     /// Applies pending migrations (idempotent).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        MIGRATOR.run(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        MIGRATOR.run(&mut *conn).await?;
+        conn.settle();
         Ok(())
     }
 
-    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Db>> {
-        self.writer.begin_with("begin immediate").await
+    async fn begin_write(&self) -> sqlx::Result<Tx<Db>> {
+        self.writer.begin(Some("begin immediate")).await
     }
 
     /// A read transaction: in WAL mode every query in it sees the same snapshot.
-    async fn begin_read(&self) -> sqlx::Result<Transaction<'static, Db>> {
-        self.pool.begin().await
+    async fn begin_read(&self) -> sqlx::Result<Tx<Db>> {
+        self.pool.begin(None).await
     }
 
     const BACKEND: &'static str = "sqlite";

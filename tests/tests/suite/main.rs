@@ -14,6 +14,7 @@ mod helpers;
 mod members;
 mod memory;
 mod messages;
+mod pool;
 mod projects;
 mod resilience;
 mod sessions;

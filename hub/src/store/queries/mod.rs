@@ -24,7 +24,7 @@ use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::Store;
 
-type Tx = sqlx::Transaction<'static, Db>;
+type Tx = crate::store::pool::Tx<Db>;
 
 #[async_trait]
 impl Store for Backend {

@@ -1,0 +1,392 @@
+//! The connection pool both backends use in place of sqlx's.
+//!
+//! sqlx's pool pings every connection as it comes back, in a task spawned for it: on
+//! PostgreSQL a round trip per statement, on SQLite a hop to the connection's thread and
+//! back. The ping is there for a connection whose statement was cancelled mid-flight (its
+//! reply still on the wire) or whose transaction was dropped (its rollback still queued).
+//! This pool knows when that happened instead: a [`Lease`] is *settled* only once the work
+//! it was taken for finished, so a settled lease goes straight back to the idle list. An
+//! unsettled one (cancelled, failed, or a transaction dropped without commit) is cleaned up
+//! in the background, still counted against the cap: the ping flushes any queued rollback
+//! and waits out whatever the server still sends, and only then is the connection
+//! returned; if that fails, it is closed.
+//!
+//! Idle connections are kept newest first. One idle for [`Settings::ping_idle`] is pinged
+//! before use (a server or proxy may have dropped it); one idle for [`IDLE_TIMEOUT`] or
+//! older than [`MAX_LIFETIME`] is closed, as sqlx's defaults do.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use futures::future::{self, BoxFuture};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use sqlx::{
+    ConnectOptions, Connection, Database, Describe, Either, Error, Execute, Executor, SqlStr,
+};
+use sqlx_core::transaction::TransactionManager;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How long a caller waits for a connection before the request fails (sqlx's default).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Idle connections beyond this are closed (sqlx's default).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Connections are closed, not reused, once this old (sqlx's default).
+pub const MAX_LIFETIME: Duration = Duration::from_secs(1800);
+/// A cancelled or failed connection that cannot be made ready in this long is closed.
+const CLEANUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often idle connections are checked against the two limits above.
+const REAP_EVERY: Duration = Duration::from_secs(60);
+
+/// What a pool may hold and how it checks idle connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// At most this many connections, idle, in use or being cleaned up.
+    pub max_connections: u32,
+    /// Ping a connection before use if it sat idle this long; `None` never pings.
+    pub ping_idle: Option<Duration>,
+}
+
+/// A pool of connections to one database. Cloning shares it.
+pub struct Pool<DB: Database> {
+    inner: Arc<Inner<DB>>,
+}
+
+impl<DB: Database> Clone for Pool<DB> {
+    fn clone(&self) -> Self {
+        Pool {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<DB: Database> fmt::Debug for Pool<DB> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("settings", &self.inner.settings)
+            .field("idle", &self.idle_count())
+            .finish()
+    }
+}
+
+struct Inner<DB: Database> {
+    options: <DB::Connection as Connection>::Options,
+    settings: Settings,
+    /// One per connection the pool may have; a lease (or a cleanup) holds one.
+    permits: Arc<Semaphore>,
+    /// Newest last.
+    idle: Mutex<Vec<Idle<DB>>>,
+}
+
+struct Idle<DB: Database> {
+    conn: DB::Connection,
+    born: Instant,
+    since: Instant,
+}
+
+impl<DB: Database> Inner<DB> {
+    async fn open(&self) -> Result<DB::Connection, Error> {
+        ConnectOptions::connect(&self.options).await
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Idle<DB>>> {
+        // The lock only guards pushes and pops, which cannot panic halfway.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn give_back(&self, conn: DB::Connection, born: Instant) {
+        if born.elapsed() < MAX_LIFETIME {
+            let since = Instant::now();
+            self.idle().push(Idle { conn, born, since });
+        }
+    }
+
+    /// Closes idle connections past [`IDLE_TIMEOUT`] or [`MAX_LIFETIME`].
+    fn reap(&self) {
+        let stale: Vec<Idle<DB>> = {
+            let mut idle = self.idle();
+            let (keep, stale) = std::mem::take(&mut *idle)
+                .into_iter()
+                .partition(|c| c.since.elapsed() < IDLE_TIMEOUT && c.born.elapsed() < MAX_LIFETIME);
+            *idle = keep;
+            stale
+        };
+        for c in stale {
+            tokio::spawn(async move {
+                let _ = c.conn.close().await;
+            });
+        }
+    }
+}
+
+impl<DB: Database> Pool<DB> {
+    /// Opens one connection (so a bad URL or an unreachable server fails here, not on the
+    /// first request) and keeps it idle. Must be called inside a Tokio runtime.
+    pub async fn connect(
+        options: <DB::Connection as Connection>::Options,
+        settings: Settings,
+    ) -> Result<Self, Error> {
+        let max = settings.max_connections.max(1) as usize;
+        let inner = Arc::new(Inner {
+            options,
+            settings,
+            permits: Arc::new(Semaphore::new(max)),
+            idle: Mutex::new(Vec::with_capacity(max)),
+        });
+        let first = inner.open().await?;
+        inner.give_back(first, Instant::now());
+        tokio::spawn(reaper(Arc::downgrade(&inner)));
+        Ok(Pool { inner })
+    }
+
+    /// Connections idle right now.
+    pub fn idle_count(&self) -> usize {
+        self.inner.idle().len()
+    }
+
+    /// A connection of its own, newest idle first, else a new one. Fails with
+    /// [`Error::PoolTimedOut`] after [`ACQUIRE_TIMEOUT`].
+    pub async fn acquire(&self) -> Result<Lease<DB>, Error> {
+        let permit =
+            tokio::time::timeout(ACQUIRE_TIMEOUT, self.inner.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| Error::PoolTimedOut)?
+                .map_err(|_| Error::PoolClosed)?;
+        loop {
+            let idle = self.inner.idle().pop();
+            let (conn, born) = match idle {
+                Some(c)
+                    if c.since.elapsed() >= IDLE_TIMEOUT || c.born.elapsed() >= MAX_LIFETIME =>
+                {
+                    continue;
+                }
+                Some(mut c) => {
+                    let stale = self
+                        .inner
+                        .settings
+                        .ping_idle
+                        .is_some_and(|d| c.since.elapsed() >= d);
+                    if stale && c.conn.ping().await.is_err() {
+                        continue;
+                    }
+                    (c.conn, c.born)
+                }
+                None => (self.inner.open().await?, Instant::now()),
+            };
+            return Ok(Lease {
+                conn: Some(conn),
+                born,
+                settled: false,
+                permit: Some(permit),
+                pool: self.inner.clone(),
+            });
+        }
+    }
+
+    /// Starts a transaction (`statement` replaces a plain `begin`, e.g. with an isolation
+    /// level). Dropped without [`Tx::commit`], it is rolled back.
+    pub async fn begin(&self, statement: Option<&'static str>) -> Result<Tx<DB>, Error> {
+        let mut lease = self.acquire().await?;
+        DB::TransactionManager::begin(lease.conn(), statement.map(SqlStr::from_static)).await?;
+        Ok(Tx { lease, open: true })
+    }
+}
+
+async fn reaper<DB: Database>(pool: Weak<Inner<DB>>) {
+    let mut tick = tokio::time::interval(REAP_EVERY);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        match pool.upgrade() {
+            Some(pool) => pool.reap(),
+            None => return,
+        }
+    }
+}
+
+/// A connection taken from the pool; dropped, it goes back (see the module's docs).
+pub struct Lease<DB: Database> {
+    conn: Option<DB::Connection>,
+    born: Instant,
+    settled: bool,
+    permit: Option<OwnedSemaphorePermit>,
+    pool: Arc<Inner<DB>>,
+}
+
+impl<DB: Database> Lease<DB> {
+    /// Marks the work done: the connection was used to the end of its last statement
+    /// (and of any transaction), so it can go straight back to the pool.
+    pub fn settle(&mut self) {
+        self.settled = true;
+    }
+
+    fn conn(&mut self) -> &mut DB::Connection {
+        self
+    }
+}
+
+impl<DB: Database> Deref for Lease<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        // `conn` is only taken in `drop`.
+        self.conn
+            .as_ref()
+            .expect("lease holds its connection until dropped")
+    }
+}
+
+impl<DB: Database> DerefMut for Lease<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        self.conn
+            .as_mut()
+            .expect("lease holds its connection until dropped")
+    }
+}
+
+impl<DB: Database> Drop for Lease<DB> {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let permit = self.permit.take();
+        if self.settled && !conn.should_flush() && !conn.is_in_transaction() {
+            self.pool.give_back(conn, self.born);
+            drop(permit);
+            return;
+        }
+        // Outside a runtime (shutting down) the connection is simply closed.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let pool = self.pool.clone();
+        let born = self.born;
+        runtime.spawn(async move {
+            let ready = tokio::time::timeout(CLEANUP_TIMEOUT, conn.ping()).await;
+            if matches!(ready, Ok(Ok(()))) && !conn.is_in_transaction() {
+                pool.give_back(conn, born);
+            }
+            drop(permit);
+        });
+    }
+}
+
+/// A transaction on a leased connection. Use `&mut *tx` as the executor.
+pub struct Tx<DB: Database> {
+    lease: Lease<DB>,
+    open: bool,
+}
+
+impl<DB: Database> Tx<DB> {
+    /// Commits; the connection goes back to the pool when `self` is dropped.
+    pub async fn commit(mut self) -> Result<(), Error> {
+        DB::TransactionManager::commit(self.lease.conn()).await?;
+        self.open = false;
+        self.lease.settle();
+        Ok(())
+    }
+}
+
+impl<DB: Database> Deref for Tx<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        &self.lease
+    }
+}
+
+impl<DB: Database> DerefMut for Tx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.lease
+    }
+}
+
+impl<DB: Database> Drop for Tx<DB> {
+    fn drop(&mut self) {
+        if self.open {
+            // Queued, not sent: the lease is unsettled, so its cleanup sends it.
+            DB::TransactionManager::start_rollback(self.lease.conn());
+        }
+    }
+}
+
+/// Runs one call on a connection of its own (`$conn`), settling the lease only once the
+/// call returned `Ok`: an error or a cancellation leaves it to the cleanup.
+macro_rules! leased {
+    ($pool:expr, $conn:ident => $call:expr) => {{
+        let pool = $pool.clone();
+        Box::pin(async move {
+            let mut lease = pool.acquire().await?;
+            let $conn = lease.conn();
+            let out = $call.await?;
+            lease.settle();
+            Ok(out)
+        })
+    }};
+}
+
+/// `&pool` runs one statement on a connection of its own, like sqlx's `&Pool`. Rows are
+/// collected before they are handed on, so the connection is settled (or not) right there.
+impl<'p, DB: Database> Executor<'p> for &'_ Pool<DB>
+where
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    type Database = DB;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxStream<'e, Result<Either<DB::QueryResult, DB::Row>, Error>>
+    where
+        E: 'q + Execute<'q, DB>,
+    {
+        let all: BoxFuture<'e, Result<Vec<_>, Error>> =
+            leased!(self, conn => conn.fetch_many(query).try_collect::<Vec<_>>());
+        stream::once(all)
+            .flat_map(|steps| match steps {
+                Ok(steps) => stream::iter(steps.into_iter().map(Ok)).left_stream(),
+                Err(e) => stream::once(future::ready(Err(e))).right_stream(),
+            })
+            .boxed()
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> BoxFuture<'e, Result<Option<DB::Row>, Error>>
+    where
+        E: 'q + Execute<'q, DB>,
+    {
+        leased!(self, conn => conn.fetch_optional(query))
+    }
+
+    fn execute<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<DB::QueryResult, Error>>
+    where
+        E: 'q + Execute<'q, DB>,
+    {
+        leased!(self, conn => conn.execute(query))
+    }
+
+    fn fetch_all<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Vec<DB::Row>, Error>>
+    where
+        E: 'q + Execute<'q, DB>,
+    {
+        leased!(self, conn => conn.fetch_all(query))
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: SqlStr,
+        parameters: &'e [DB::TypeInfo],
+    ) -> BoxFuture<'e, Result<DB::Statement, Error>>
+    where
+        'p: 'e,
+    {
+        leased!(self, conn => conn.prepare_with(sql, parameters))
+    }
+
+    fn describe<'e>(self, sql: SqlStr) -> BoxFuture<'e, Result<Describe<DB>, Error>> {
+        leased!(self, conn => conn.describe(sql))
+    }
+}
