@@ -97,15 +97,22 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             stats,
         ));
         if kind == db::Kind::Postgres {
-            for (pooled, name) in [
+            for (via, name) in [
                 (
-                    false,
+                    reference::InsertVia::OwnConnection,
                     "reference: PostgreSQL one-row INSERT commits, a connection each",
                 ),
-                (true, "reference: the same through sqlx's pool"),
+                (
+                    reference::InsertVia::SqlxPool,
+                    "reference: the same through sqlx's pool",
+                ),
+                (
+                    reference::InsertVia::HubPool,
+                    "reference: the same through the hub's pool",
+                ),
             ] {
                 let stats =
-                    reference::postgres_inserts(&database.url, args.clients, args.seconds, pooled)
+                    reference::postgres_inserts(&database.url, args.clients, args.seconds, via)
                         .await?;
                 rows.push(report::Row::new(name.into(), "ref", args.clients, stats));
             }

@@ -3,6 +3,7 @@
 //! commits on PostgreSQL. This shared VM's speed varies by day, so the hub's numbers
 //! are read against these, taken in the same run.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -65,21 +66,41 @@ pub async fn constant_tool(team: &[Agent], clients: usize, seconds: f64) -> anyh
     stats
 }
 
+/// Where each reference INSERT gets its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsertVia {
+    /// One connection per client, held throughout: PostgreSQL's own speed.
+    OwnConnection,
+    /// sqlx's pool, a connection taken for every INSERT. sqlx pings each connection as
+    /// it goes back (a `Sync` and its reply: a round trip).
+    SqlxPool,
+    /// The hub's pool (`jc_hub::store::pool`), which takes a finished connection back
+    /// without a ping.
+    HubPool,
+}
+
 /// `clients` connections each committing one-row INSERTs (autocommit, the server's
-/// default `synchronous_commit`) into a scratch table for `seconds`: each client on a
-/// connection of its own, or (`pooled`) taking one from sqlx's pool for every INSERT, as
-/// the hub does. sqlx pings a connection when it goes back to its pool (a `Sync` and its
-/// reply: a round trip), so the difference is the pool's price per statement.
+/// default `synchronous_commit`) into a scratch table for `seconds`, getting their
+/// connection as `via` says: the differences are each pool's price per statement.
 pub async fn postgres_inserts(
     url: &str,
     clients: usize,
     seconds: f64,
-    pooled: bool,
+    via: InsertVia,
 ) -> anyhow::Result<Stats> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(clients as u32)
         .connect(url)
         .await?;
+    let settings = jc_hub::store::pool::Settings {
+        max_connections: clients as u32,
+        ping_idle: None,
+    };
+    let hub_pool = jc_hub::store::pool::Pool::<sqlx::Postgres>::connect(
+        sqlx::postgres::PgConnectOptions::from_str(url)?,
+        settings,
+    )
+    .await?;
     sqlx::query("create table if not exists bench_reference_inserts (id bigint generated always as identity primary key, agent int not null, at bigint not null)")
         .execute(&pool)
         .await?;
@@ -89,12 +110,12 @@ pub async fn postgres_inserts(
     // does over its own.
     let runs = (0..clients).map(|c| {
         let pool = pool.clone();
+        let hub_pool = hub_pool.clone();
         tokio::spawn(async move {
             let mut hist = load::histogram();
-            let mut own = if pooled {
-                None
-            } else {
-                Some(pool.acquire().await?)
+            let mut own = match via {
+                InsertVia::OwnConnection => Some(pool.acquire().await?),
+                InsertVia::SqlxPool | InsertVia::HubPool => None,
             };
             while Instant::now() < deadline {
                 let t = Instant::now();
@@ -102,9 +123,10 @@ pub async fn postgres_inserts(
                     sqlx::query("insert into bench_reference_inserts (agent, at) values ($1, $2)")
                         .bind(c as i32)
                         .bind(started.elapsed().as_micros() as i64);
-                match own.as_mut() {
-                    Some(conn) => insert.execute(&mut **conn).await?,
-                    None => insert.execute(&pool).await?,
+                match (own.as_mut(), via) {
+                    (Some(conn), _) => insert.execute(&mut **conn).await?,
+                    (None, InsertVia::HubPool) => insert.execute(&hub_pool).await?,
+                    (None, _) => insert.execute(&pool).await?,
                 };
                 hist.record(t.elapsed().as_micros().max(1) as u64)?;
             }
