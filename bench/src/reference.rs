@@ -92,10 +92,7 @@ pub async fn postgres_inserts(
         .max_connections(clients as u32)
         .connect(url)
         .await?;
-    let settings = jc_hub::store::pool::Settings {
-        max_connections: clients as u32,
-        ping_idle: None,
-    };
+    let settings = jc_hub::store::pool::Settings::new(clients as u32);
     let hub_pool = jc_hub::store::pool::Pool::<sqlx::Postgres>::connect(
         sqlx::postgres::PgConnectOptions::from_str(url)?,
         settings,

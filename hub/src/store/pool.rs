@@ -12,8 +12,9 @@
 //! returned; if that fails, it is closed.
 //!
 //! Idle connections are kept newest first. One idle for [`Settings::ping_idle`] is pinged
-//! before use (a server or proxy may have dropped it); one idle for [`IDLE_TIMEOUT`] or
-//! older than [`MAX_LIFETIME`] is closed, as sqlx's defaults do.
+//! before use (a server or proxy may have dropped it); one idle for
+//! [`Settings::idle_timeout`] or older than [`Settings::max_lifetime`] is closed (by
+//! default after 10 and 30 minutes, as sqlx's pool does).
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -30,13 +31,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// How long a caller waits for a connection before the request fails (sqlx's default).
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Idle connections beyond this are closed (sqlx's default).
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
-/// Connections are closed, not reused, once this old (sqlx's default).
-pub const MAX_LIFETIME: Duration = Duration::from_secs(1800);
 /// A cancelled or failed connection that cannot be made ready in this long is closed.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(30);
-/// How often idle connections are checked against the two limits above.
+/// Idle connections are checked against their limits at least this often.
 const REAP_EVERY: Duration = Duration::from_secs(60);
 
 /// What a pool may hold and how it checks idle connections.
@@ -46,6 +43,23 @@ pub struct Settings {
     pub max_connections: u32,
     /// Ping a connection before use if it sat idle this long; `None` never pings.
     pub ping_idle: Option<Duration>,
+    /// Close a connection idle this long.
+    pub idle_timeout: Duration,
+    /// Close a connection this old rather than reuse it.
+    pub max_lifetime: Duration,
+}
+
+impl Settings {
+    /// At most `max_connections`, never pinged, closed after 10 minutes idle or 30
+    /// minutes old (sqlx's defaults).
+    pub fn new(max_connections: u32) -> Self {
+        Settings {
+            max_connections,
+            ping_idle: None,
+            idle_timeout: Duration::from_secs(600),
+            max_lifetime: Duration::from_secs(1800),
+        }
+    }
 }
 
 /// A pool of connections to one database. Cloning shares it.
@@ -96,19 +110,24 @@ impl<DB: Database> Inner<DB> {
     }
 
     fn give_back(&self, conn: DB::Connection, born: Instant) {
-        if born.elapsed() < MAX_LIFETIME {
+        if born.elapsed() < self.settings.max_lifetime {
             let since = Instant::now();
             self.idle().push(Idle { conn, born, since });
         }
     }
 
-    /// Closes idle connections past [`IDLE_TIMEOUT`] or [`MAX_LIFETIME`].
+    fn expired(&self, c: &Idle<DB>) -> bool {
+        c.since.elapsed() >= self.settings.idle_timeout
+            || c.born.elapsed() >= self.settings.max_lifetime
+    }
+
+    /// Closes idle connections past their idle timeout or lifetime.
     fn reap(&self) {
         let stale: Vec<Idle<DB>> = {
             let mut idle = self.idle();
             let (keep, stale) = std::mem::take(&mut *idle)
                 .into_iter()
-                .partition(|c| c.since.elapsed() < IDLE_TIMEOUT && c.born.elapsed() < MAX_LIFETIME);
+                .partition(|c| !self.expired(c));
             *idle = keep;
             stale
         };
@@ -136,7 +155,8 @@ impl<DB: Database> Pool<DB> {
         });
         let first = inner.open().await?;
         inner.give_back(first, Instant::now());
-        tokio::spawn(reaper(Arc::downgrade(&inner)));
+        let every = (settings.idle_timeout / 2).clamp(Duration::from_millis(10), REAP_EVERY);
+        tokio::spawn(reaper(Arc::downgrade(&inner), every));
         Ok(Pool { inner })
     }
 
@@ -156,11 +176,7 @@ impl<DB: Database> Pool<DB> {
         loop {
             let idle = self.inner.idle().pop();
             let (conn, born) = match idle {
-                Some(c)
-                    if c.since.elapsed() >= IDLE_TIMEOUT || c.born.elapsed() >= MAX_LIFETIME =>
-                {
-                    continue;
-                }
+                Some(c) if self.inner.expired(&c) => continue,
                 Some(mut c) => {
                     let stale = self
                         .inner
@@ -193,8 +209,8 @@ impl<DB: Database> Pool<DB> {
     }
 }
 
-async fn reaper<DB: Database>(pool: Weak<Inner<DB>>) {
-    let mut tick = tokio::time::interval(REAP_EVERY);
+async fn reaper<DB: Database>(pool: Weak<Inner<DB>>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
     tick.tick().await;
     loop {
         tick.tick().await;

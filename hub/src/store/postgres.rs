@@ -42,8 +42,8 @@ impl PgStore {
         // Only a connection that sat idle long enough for the server or a proxy to have
         // dropped it is pinged before use (a failed ping discards it and takes another).
         let settings = Settings {
-            max_connections,
             ping_idle: Some(PING_IDLE),
+            ..Settings::new(max_connections)
         };
         let pool = Pool::connect(options, settings).await?;
         let store = PgStore { pool };

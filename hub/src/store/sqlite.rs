@@ -61,12 +61,8 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         // The connections live in this process and cannot be dropped by a server, so
         // they are never pinged before use.
-        let settings = |max_connections| Settings {
-            max_connections,
-            ping_idle: None,
-        };
-        let pool = Pool::connect(options.clone(), settings(8)).await?;
-        let writer = Pool::connect(options, settings(1)).await?;
+        let pool = Pool::connect(options.clone(), Settings::new(8)).await?;
+        let writer = Pool::connect(options, Settings::new(1)).await?;
         let store = SqliteStore { pool, writer };
         store.migrate().await?;
         Ok(store)

@@ -14,10 +14,7 @@ use jc_tests::{Backend, DbGuard, fresh_db};
 const CANCEL_AFTER: Duration = Duration::from_millis(50);
 
 fn settings(max_connections: u32) -> Settings {
-    Settings {
-        max_connections,
-        ping_idle: None,
-    }
+    Settings::new(max_connections)
 }
 
 /// Polls `check` for up to five seconds.
@@ -40,12 +37,17 @@ macro_rules! pool_tests {
 
             type Db = $db;
 
-            async fn setup(max_connections: u32) -> (Pool<Db>, DbGuard) {
+            async fn open(settings: Settings) -> (Pool<Db>, DbGuard) {
                 let db = fresh_db(Backend::$backend).await;
-                let options = $options(&db.url());
-                let pool = Pool::<Db>::connect(options, settings(max_connections))
+                let pool = Pool::<Db>::connect($options(&db.url()), settings)
                     .await
                     .expect("connect");
+                (pool, db)
+            }
+
+            /// A pool on a fresh database with an empty `pool_probe` table.
+            async fn setup(max_connections: u32) -> (Pool<Db>, DbGuard) {
+                let (pool, db) = open(settings(max_connections)).await;
                 sqlx::query("drop table if exists pool_probe")
                     .execute(&pool)
                     .await
@@ -180,6 +182,58 @@ macro_rules! pool_tests {
                     .unwrap();
                 assert_eq!(got, 3);
                 assert!(eventually(async || pool.idle_count() == 1).await);
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn idle_connections_are_closed_after_their_timeout() {
+                let idle_timeout = Duration::from_millis(300);
+                let (pool, _db) = open(Settings {
+                    idle_timeout,
+                    ..settings(4)
+                })
+                .await;
+                let mut held = Vec::new();
+                for _ in 0..3 {
+                    let mut lease = pool.acquire().await.unwrap();
+                    lease.settle();
+                    held.push(lease);
+                }
+                drop(held);
+                assert_eq!(pool.idle_count(), 3);
+                tokio::time::sleep(idle_timeout).await;
+                assert!(
+                    eventually(async || pool.idle_count() == 0).await,
+                    "idle connections outlived their timeout"
+                );
+                let got: i64 = sqlx::query_scalar("select cast(4 as bigint)")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                assert_eq!(got, 4, "a new connection serves the next caller");
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn connections_past_their_lifetime_are_not_reused() {
+                let max_lifetime = Duration::from_millis(200);
+                let (pool, _db) = open(Settings {
+                    max_lifetime,
+                    ..settings(2)
+                })
+                .await;
+                // Taken while young (`connect` opened it just now), given back too old.
+                let mut lease = pool.acquire().await.unwrap();
+                tokio::time::sleep(max_lifetime).await;
+                lease.settle();
+                drop(lease);
+                assert_eq!(
+                    pool.idle_count(),
+                    0,
+                    "an expired connection went back to the pool"
+                );
+                let mut young = pool.acquire().await.unwrap();
+                young.settle();
+                drop(young);
+                assert_eq!(pool.idle_count(), 1, "a young connection goes back");
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
