@@ -66,7 +66,7 @@ impl PgStore {
 
     /// A read-only transaction in which every query sees the same snapshot.
     async fn begin_read(&self) -> sqlx::Result<Tx<Db>> {
-        (self.pool)
+        self.pool
             .begin(Some("begin isolation level repeatable read read only"))
             .await
     }
