@@ -320,3 +320,51 @@ pool_tests!(
     "select 7::bigint from pg_sleep(0.5)",
     super::pg_try_lock
 );
+
+/// A connection the server ends while a statement runs on it fails that statement, is
+/// closed rather than returned, and the next caller gets a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_connection_killed_mid_statement_is_not_reused() {
+    use sqlx::Connection;
+    let db = fresh_db(Backend::Postgres).await;
+    let app = format!("jc-pool-kill-{}", std::process::id());
+    let options = pg_options(&db.url()).application_name(&app);
+    let pool = Pool::<sqlx::Postgres>::connect(options, settings(1))
+        .await
+        .unwrap();
+    let slow = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            sqlx::query("select pg_sleep(5)")
+                .execute(&pool)
+                .await
+                .map(|_| ())
+        })
+    };
+    let mut admin = sqlx::PgConnection::connect(&jc_tests::pg_admin_url())
+        .await
+        .unwrap();
+    let killed = eventually(async || {
+        sqlx::query_scalar::<_, bool>(
+            "select coalesce(bool_or(pg_terminate_backend(pid)), false) from pg_stat_activity
+             where application_name = $1 and query like 'select pg_sleep%'",
+        )
+        .bind(&app)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap()
+    })
+    .await;
+    assert!(killed, "the slow statement was never seen running");
+    let failed = tokio::time::timeout(Duration::from_secs(5), slow).await;
+    assert!(
+        matches!(failed, Ok(Ok(Err(_)))),
+        "the statement on the killed connection should fail: {failed:?}"
+    );
+    let got: i64 = sqlx::query_scalar("select cast(5 as bigint)")
+        .fetch_one(&pool)
+        .await
+        .expect("a new connection serves the next caller");
+    assert_eq!(got, 5);
+    assert!(eventually(async || pool.idle_count() == 1).await);
+}
