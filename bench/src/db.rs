@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use jc_hub::store::Store;
+use jc_hub::store::pool::default_size;
 use jc_hub::store::postgres::PgStore;
 use jc_hub::store::sqlite::SqliteStore;
 use sqlx::Connection;
@@ -29,7 +30,7 @@ impl Database {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir()?;
                 let path = dir.path().join("bench.db");
-                let store = SqliteStore::open(&path).await?;
+                let store = SqliteStore::open(&path, default_size()).await?;
                 Ok(Database {
                     kind,
                     store: Arc::new(store),
@@ -55,7 +56,7 @@ impl Database {
                     .map(|(b, _)| b)
                     .unwrap_or(admin_url);
                 let url = format!("{base}/{name}");
-                let store = PgStore::connect(&url, 32).await?;
+                let store = PgStore::connect(&url, default_size()).await?;
                 Ok(Database {
                     kind,
                     store: Arc::new(store),

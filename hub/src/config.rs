@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::MemberKind;
 use crate::store::Store;
+use crate::store::pool::default_size;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 
@@ -37,6 +38,11 @@ pub struct DbArgs {
     /// Where the SQLite database and the admin token file live.
     #[arg(long, env = "JC_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Most database connections: PostgreSQL's pool, or SQLite's readers (besides its one
+    /// writer). Default: twice the CPU cores.
+    #[arg(long, env = "JC_DB_CONNECTIONS", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_connections: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,15 +189,16 @@ impl DbArgs {
 
     /// Opens the configured store, creating the data directory and applying migrations.
     pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
+        let connections = self.db_connections.unwrap_or_else(default_size);
         match self.database_url.as_deref() {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let store = PgStore::connect(url, 32)
+                let store = PgStore::connect(url, connections)
                     .await
                     .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
                 Ok(Arc::new(store))
             }
             Some(url) if url.starts_with("sqlite:") => {
-                let store = SqliteStore::open_url(url)
+                let store = SqliteStore::open_url(url, connections)
                     .await
                     .with_context(|| format!("could not open SQLite database {url}"))?;
                 Ok(Arc::new(store))
@@ -203,9 +210,11 @@ impl DbArgs {
                 let dir = self.data_dir()?;
                 create_private_dir(&dir)?;
                 let path = dir.join("hub.db");
-                let store = SqliteStore::open(&path).await.with_context(|| {
-                    format!("could not open SQLite database {}", path.display())
-                })?;
+                let store = SqliteStore::open(&path, connections)
+                    .await
+                    .with_context(|| {
+                        format!("could not open SQLite database {}", path.display())
+                    })?;
                 Ok(Arc::new(store))
             }
         }

@@ -84,7 +84,7 @@ pub async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, DbGuard) {
     let guard = fresh_db(backend).await;
     let store: Arc<dyn Store> = match &guard {
         DbGuard::Sqlite(dir) => Arc::new(
-            SqliteStore::open(&dir.path().join("hub.db"))
+            SqliteStore::open(&dir.path().join("hub.db"), 8)
                 .await
                 .expect("open sqlite"),
         ),

@@ -37,18 +37,19 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and applies migrations.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+    /// Opens (creating if needed) the database file and applies migrations; at most
+    /// `readers` connections read at once, besides the one writer.
+    pub async fn open(path: &Path, readers: u32) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::new().filename(path);
-        Self::connect(options).await
+        Self::connect(options, readers).await
     }
 
     /// Opens a `sqlite:` URL (e.g. `sqlite::memory:` or `sqlite:///tmp/x.db`).
-    pub async fn open_url(url: &str) -> anyhow::Result<Self> {
-        Self::connect(SqliteConnectOptions::from_str(url)?).await
+    pub async fn open_url(url: &str, readers: u32) -> anyhow::Result<Self> {
+        Self::connect(SqliteConnectOptions::from_str(url)?, readers).await
     }
 
-    async fn connect(options: SqliteConnectOptions) -> anyhow::Result<Self> {
+    async fn connect(options: SqliteConnectOptions, readers: u32) -> anyhow::Result<Self> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -61,7 +62,7 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE.to_string());
         // The connections live in this process and cannot be dropped by a server, so
         // they are never pinged before use.
-        let pool = Pool::connect(options.clone(), Settings::new(8)).await?;
+        let pool = Pool::connect(options.clone(), Settings::new(readers)).await?;
         let writer = Pool::connect(options, Settings::new(1)).await?;
         let store = SqliteStore { pool, writer };
         store.migrate().await?;

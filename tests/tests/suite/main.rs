@@ -18,6 +18,7 @@ mod pool;
 mod projects;
 mod resilience;
 mod sessions;
+mod settings;
 mod smoke;
 mod tasks;
 mod validation;
