@@ -45,9 +45,10 @@ pub fn machine() -> String {
         .unwrap_or(0);
     let kernel = read("/proc/sys/kernel/osrelease");
     format!(
-        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores.",
+        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores; the hub's default of {} database connections.",
         mem_kb as f64 / 1024.0 / 1024.0,
-        kernel.trim()
+        kernel.trim(),
+        jc_hub::store::pool::default_size()
     )
 }
 

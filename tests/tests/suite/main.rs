@@ -7,6 +7,7 @@ mod atomicity;
 mod auth;
 mod backup;
 mod cascade;
+mod checkpoints;
 mod concurrency;
 mod context;
 mod events;
