@@ -9,7 +9,7 @@
 //! The WAL is copied back into the database file by a connection of its own, in the
 //! background, rather than by the writer after every 1,000 pages as SQLite does by
 //! default: each such checkpoint stalled every write queued behind it. With the copying
-//! in the background the writes did 9-30% more calls/s at 16 clients, at the same p99
+//! in the background the writes did 9-30% more calls/s at 16 clients, p99 no worse
 //! (docs/BENCHMARKS.md, round 7). A passive checkpoint cannot restart the WAL while
 //! writes keep coming, so under sustained writes the writer still checkpoints, and
 //! restarts it, at [`WRITER_CHECKPOINT_PAGES`], by then with little left to copy; the WAL
