@@ -402,6 +402,65 @@ async fn search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key(back
     assert_eq!(few.memories[0].key, exact);
 }
 
+async fn search_past_the_cap_ranks_every_exact_key_first_in_order(backend: Backend) {
+    let t = team(backend).await;
+    // Two exact key matches older than every other match, and one newer than all.
+    t.hub
+        .remember(&t.ag, memo(Category::Term, "Common", "old, project"))
+        .await
+        .unwrap();
+    t.hub
+        .remember(
+            &t.ag,
+            global_memo(Category::Process, "COMMON", "old, global"),
+        )
+        .await
+        .unwrap();
+    for i in 0..SEARCH_CANDIDATES + 5 {
+        let m = memo(Category::Term, &format!("k{i}"), "a common word");
+        t.hub.remember(&t.ag, m).await.unwrap();
+    }
+    tick().await;
+    t.hub
+        .remember(&t.ag, memo(Category::Term, "common", "new, project"))
+        .await
+        .unwrap();
+    let found = search(&t, "common").await;
+    assert!(found.capped);
+    assert_eq!(found.total, SEARCH_CANDIDATES);
+    let got = keys(&found);
+    assert_eq!(got.len(), 20);
+    assert_eq!(
+        got[..3],
+        ["common", "Common", "COMMON"],
+        "exact keys first: project before global, newest first"
+    );
+    // Which of the others are ranked depends on the backend's candidates; ranked, the
+    // newest comes first.
+    let numbers: Vec<i64> = got[3..]
+        .iter()
+        .map(|k| k.strip_prefix('k').and_then(|n| n.parse().ok()).expect(k))
+        .collect();
+    assert!(numbers.is_sorted_by(|a, b| a > b), "{got:?}");
+    let two = SearchMemory {
+        limit: Some(2),
+        ..searching("common")
+    };
+    let found = t.hub.search_memory(&t.ag, two).await.unwrap();
+    assert_eq!(keys(&found), ["common", "Common"]);
+    let terms = SearchMemory {
+        category: Some(Category::Term),
+        ..searching("common")
+    };
+    let found = t.hub.search_memory(&t.ag, terms).await.unwrap();
+    assert!(found.capped);
+    assert_eq!(keys(&found)[..2], ["common", "Common"]);
+    assert!(
+        !keys(&found).contains(&"COMMON".to_string()),
+        "the category filters exact keys too"
+    );
+}
+
 /// Moves memory ids on by `buckets` of PostgreSQL's search index (65,536 ids each), so
 /// the next memory is that many buckets newer; SQLite has no buckets.
 async fn skip_search_buckets(t: &Team, buckets: i64) {
@@ -641,6 +700,7 @@ on_both_backends!(
     search_filters_by_category,
     search_limit_caps_results_not_total,
     search_past_the_candidate_cap_counts_to_it_and_keeps_the_exact_key,
+    search_past_the_cap_ranks_every_exact_key_first_in_order,
     search_finds_deep_memories,
     search_spans_old_and_new_memories,
     search_past_the_cap_ranks_the_newest_matches,

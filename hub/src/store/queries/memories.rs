@@ -15,18 +15,13 @@ macro_rules! visible {
     };
 }
 
-/// Ranks the candidates `$cands` (at most `$7` substring matches, plus the exact key
-/// match `$4` wherever it is): exact key, key prefix `$5`, key substring `$3`, value;
-/// project before global; most used; most recent. `total` counts the candidates.
-macro_rules! search {
+/// Ranks the candidates `$cands`: exact key `$4`, key prefix `$5`, key substring `$3`,
+/// value; project before global; most used; most recent. `total` counts the candidates.
+macro_rules! ranked {
     ($cands:expr) => {
         concat!(
             "select m.*, count(*) over () as total from (",
             $cands,
-            " union select ",
-            memory_cols!(),
-            " from memories m where lower(m.key) = $4 and",
-            visible!(),
             ") as m
              order by case when lower(m.key) = $4 then 0
                            when lower(m.key) like $5 escape '\\' then 1
@@ -35,6 +30,20 @@ macro_rules! search {
                       m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
              limit $6"
         )
+    };
+}
+
+/// [`ranked!`] over the candidates `$cands` (at most `$7` substring matches) and the
+/// exact key match `$4` wherever it is.
+macro_rules! search {
+    ($cands:expr) => {
+        ranked!(concat!(
+            $cands,
+            " union select ",
+            memory_cols!(),
+            " from memories m where lower(m.key) = $4 and",
+            visible!()
+        ))
     };
 }
 
@@ -58,7 +67,12 @@ const SEARCH_LIKE: &str = search!(concat!("select * from (", like!(), " limit $7
 /// One scan of a whole-table index would first collect every match of a common phrase,
 /// however many. The lateral subquery is fenced (`offset 0`) so it stays one probe per
 /// bucket; the bucket is a `bigint` as the index's operator class needs.
-const SEARCH_PG: &str = search!(concat!(
+///
+/// No union with the exact key match: a key equal to the query (both lower-cased the
+/// same way) contains it, so below the cap the candidates hold every exact match, and
+/// above it [`EXACT_KEY_PG`] fetches them. The union's plan nodes cost more than the
+/// rest of the statement on small projects.
+const SEARCH_PG: &str = ranked!(concat!(
     "select * from (select c.* from generate_series((select max(id) from memories) >> 16,
                                                     0::bigint, -1::bigint) as b(n)
        cross join lateral (",
@@ -67,6 +81,16 @@ const SEARCH_PG: &str = search!(concat!(
          offset 0) as c
        limit $7) as c"
 ));
+/// The memories visible in project `$1` (category `$2`) whose key is `$3` lower-cased,
+/// at most `$4`, in [`ranked!`]'s order: the first of a capped search's page.
+const EXACT_KEY_PG: &str = concat!(
+    "select ",
+    memory_cols!(),
+    " from memories m where lower(m.key) = $3 and (m.project_id = $1 or m.project_id is null)
+        and ($2 is null or m.category = $2)
+      order by m.project_id is null, m.usage_count desc, m.updated_at desc, m.id desc
+      limit $4"
+);
 /// Substring matches from SQLite's trigram FTS5 index (phrase `$8`), newest first.
 const SEARCH_FTS: &str = search!(concat!(
     "select * from (select ",
@@ -361,9 +385,27 @@ impl MemoryStore for Backend {
         }
         let rows: Vec<Row> = q.fetch_all(&self.pool).await?;
         let total = rows.first().map_or(0, |r| r.total);
-        let memories = rows
+        let mut page: Vec<MemoryRow> = rows.into_iter().map(|r| r.memory).collect();
+        if Backend::BACKEND == "postgres" && total > SEARCH_CANDIDATES {
+            // Capped: an exact key match may be older than every candidate. They rank
+            // first, in the same order among themselves; the page's others follow.
+            let exact: Vec<MemoryRow> = sqlx::query_as(EXACT_KEY_PG)
+                .bind(project.id)
+                .bind(category.map(Category::as_str))
+                .bind(&lowered)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+            if !exact.is_empty() {
+                let ids: Vec<i64> = exact.iter().map(|m| m.id).collect();
+                page.retain(|m| !ids.contains(&m.id));
+                page.splice(0..0, exact);
+                page.truncate(usize::try_from(limit).unwrap_or(0));
+            }
+        }
+        let memories = page
             .into_iter()
-            .map(|r| r.memory.into_model(&project.name))
+            .map(|m| m.into_model(&project.name))
             .collect::<HubResult<Vec<_>>>()?;
         Ok(SearchPage {
             memories,
