@@ -72,6 +72,9 @@ pub struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    // As `jc-hub serve` logs (info unless `RUST_LOG` says otherwise): its request and
+    // tool spans are part of every call's cost.
+    jc_hub::logging::init("info", false);
     let _ = rustls::crypto::ring::default_provider().install_default();
     println!("{}", report::machine());
     for kind in &args.backend {

@@ -16,6 +16,7 @@
 //! - `rest`: REST adapters over the service (`/api/...`).
 //! - `mcp`: MCP adapters over the service (`/mcp`), the 30 tools.
 //! - `docs`: the generated tool and REST references.
+//! - `logging`: the log subscriber `jc-hub` installs.
 //! - `config`: command line and settings; `server`: `jc-hub serve`; `cli`: admin commands.
 #![forbid(unsafe_code)]
 
@@ -26,6 +27,7 @@ pub mod config;
 pub mod docs;
 pub mod error;
 pub mod http;
+pub mod logging;
 pub mod mcp;
 pub mod model;
 pub mod rest;

@@ -2,7 +2,6 @@
 
 use clap::Parser;
 use jc_hub::config::{Cli, Command, LogFormat};
-use tracing_subscriber::EnvFilter;
 
 /// glibc's allocator spent about a tenth of the hub's CPU time under load (many small
 /// short-lived allocations across threads); mimalloc handles that pattern far better.
@@ -18,16 +17,7 @@ async fn main() -> std::process::ExitCode {
     } else {
         "warn"
     };
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if json_logs {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
+    jc_hub::logging::init(default_level, json_logs);
     let result = match cli.command {
         Command::Serve(args) => jc_hub::server::run(&cli.db, args).await,
         Command::Docs { out } => jc_hub::docs::write_references(&out).map(|()| {

@@ -27,6 +27,7 @@ use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
+use tracing::Instrument;
 
 use crate::http::{AppState, BODY_LIMIT, RouterOptions};
 use crate::service::Hub;
@@ -182,10 +183,11 @@ impl ServerHandler for JcServer {
                 crate::validate::clip(&name, 64)
             ))));
         }
+        // Instrumented, not entered: a guard held across the `.await` would leave the
+        // span current on this thread while the call waits, for other tasks to inherit.
         let span = tracing::info_span!("tool", name = %name);
-        let _guard = span.enter();
         let tcc = ToolCallContext::new(self, request, context);
-        match self.tool_router.call(tcc).await {
+        match self.tool_router.call(tcc).instrument(span).await {
             Err(e) if e.code == ErrorCode::INVALID_PARAMS => Ok(CallToolResponse::Complete(
                 reply::error_text(format!("{} (tool {name})", e.message)),
             )),

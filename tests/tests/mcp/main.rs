@@ -3,6 +3,7 @@
 
 mod client;
 mod errors;
+mod logging;
 mod security;
 mod size;
 mod story;
