@@ -17,6 +17,8 @@ mod tools;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
+use axum::routing::any;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
@@ -221,12 +223,18 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router<AppState> {
         .enforce_origin_validation()
         .with_max_request_body_bytes(BODY_LIMIT);
     let server = JcServer::new(state.hub.clone());
-    let service = StreamableHttpService::new(
+    let service = Arc::new(StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
-    );
+    ));
+    // Shared, not mounted as a service: axum clones a service for every request, and
+    // rmcp's clones its whole config (the host and origin lists) again inside.
+    let handle = move |request: Request| {
+        let service = service.clone();
+        async move { service.handle(request).await }
+    };
     Router::new()
-        .route_service("/mcp", service.clone())
-        .route_service("/mcp/", service)
+        .route("/mcp", any(handle.clone()))
+        .route("/mcp/", any(handle))
 }
