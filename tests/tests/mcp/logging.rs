@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jc_tests::{Backend, TestHub};
-use serde_json::json;
+use serde_json::{Value, json};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -32,10 +32,13 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
-/// What a hub logs under `directives` while answering a `tools/list` and three tool
-/// calls (on one thread, so the subscriber sees every task).
-fn logged_by_calls(directives: &str) -> String {
-    let captured = Captured::default();
+/// Runs `body` on a one-thread runtime (so the subscriber sees every task) with a hub
+/// on SQLite, logging under `directives` into `captured`.
+fn on_one_thread<F: Future<Output = ()>>(
+    directives: &str,
+    captured: &Captured,
+    body: impl FnOnce(TestHub) -> F,
+) {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(directives))
         .with_writer(captured.clone())
@@ -46,25 +49,41 @@ fn logged_by_calls(directives: &str) -> String {
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(async {
-        let h = TestHub::spawn(Backend::Sqlite).await;
+    runtime.block_on(async { body(TestHub::spawn(Backend::Sqlite).await).await });
+}
+
+/// Posts one JSON-RPC message to the hub's `/mcp` as its admin; expects a 200.
+async fn post(client: &reqwest::Client, h: &TestHub, body: &Value) -> reqwest::Response {
+    let r = client
+        .post(format!("{}/mcp", h.url))
+        .bearer_auth(h.admin_token())
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-03-26")
+        .json(body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200);
+    r
+}
+
+fn list_members() -> Value {
+    json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "jc_list_members", "arguments": {}}})
+}
+
+/// What a hub logs under `directives` while answering a `tools/list` and three tool
+/// calls.
+fn logged_by_calls(directives: &str) -> String {
+    let captured = Captured::default();
+    let capture = captured.clone();
+    on_one_thread(directives, &captured, |h| async move {
         let client = reqwest::Client::new();
-        captured.0.lock().unwrap().clear();
+        capture.0.lock().unwrap().clear();
         let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
-        let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-            "params": {"name": "jc_list_members", "arguments": {}}});
+        let call = list_members();
         for body in [&list, &call, &call, &call] {
-            let r = client
-                .post(format!("{}/mcp", h.url))
-                .bearer_auth(h.admin_token())
-                .header("accept", "application/json, text/event-stream")
-                .header("mcp-protocol-version", "2025-03-26")
-                .json(body)
-                .send()
-                .await
-                .expect("request");
-            assert_eq!(r.status(), 200);
-            let answer: serde_json::Value = r.json().await.unwrap();
+            let answer: Value = post(&client, &h, body).await.json().await.unwrap();
             assert!(answer.get("result").is_some(), "{answer}");
         }
     });
@@ -87,17 +106,8 @@ fn tool_calls_write_no_log_lines_by_default() {
 /// connections drop, as `jc-hub serve` did under concurrent calls.
 #[test]
 fn a_tool_call_in_flight_leaves_no_span_current_elsewhere() {
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::new(jc_hub::logging::default_directives("info")))
-        .with_writer(Captured::default())
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let h = TestHub::spawn(Backend::Sqlite).await;
+    let directives = jc_hub::logging::default_directives("info");
+    on_one_thread(&directives, &Captured::default(), |h| async move {
         let done = Arc::new(AtomicBool::new(false));
         let watcher = tokio::spawn({
             let done = done.clone();
@@ -113,19 +123,9 @@ fn a_tool_call_in_flight_leaves_no_span_current_elsewhere() {
             }
         });
         let client = reqwest::Client::new();
-        let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {"name": "jc_list_members", "arguments": {}}});
-        for _ in 0..20 {
-            let r = client
-                .post(format!("{}/mcp", h.url))
-                .bearer_auth(h.admin_token())
-                .header("accept", "application/json, text/event-stream")
-                .header("mcp-protocol-version", "2025-03-26")
-                .json(&call)
-                .send()
-                .await
-                .expect("request");
-            assert_eq!(r.status(), 200);
+        let call = list_members();
+        for _ in 0..200 {
+            post(&client, &h, &call).await;
         }
         done.store(true, Ordering::Relaxed);
         let seen = watcher.await.unwrap();
