@@ -30,11 +30,16 @@ use crate::service::Hub;
 /// Largest request body accepted on `/api` (and MCP posts).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Shared state of every handler.
+/// Shared state of every handler. One `Arc`: axum clones the state for every extractor
+/// and middleware layer of every request, and a clone of the parts (six reference
+/// counts and a cancellation token, whose clone and drop take a lock) cost more.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<StateParts>);
+
+/// What [`AppState`] holds.
+pub struct StateParts {
     pub hub: Hub,
-    pub identity: Arc<Identity>,
+    pub identity: Identity,
     /// Wakes live streams after writes.
     pub changes: live::Changes,
     /// Outstanding one-time dashboard sign-in codes.
@@ -46,13 +51,21 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(hub: Hub, identity: Identity) -> Self {
-        AppState {
+        AppState(Arc::new(StateParts {
             hub,
-            identity: Arc::new(identity),
+            identity,
             changes: live::Changes::default(),
-            signin: Arc::default(),
+            signin: Default::default(),
             closing: Default::default(),
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = StateParts;
+
+    fn deref(&self) -> &StateParts {
+        &self.0
     }
 }
 
