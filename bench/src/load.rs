@@ -64,7 +64,10 @@ pub async fn connect(url: &str, token: &str, project: &str) -> anyhow::Result<Cl
     let config = StreamableHttpClientTransportConfig::with_uri(url.to_string())
         .auth_header(token.to_string())
         .custom_headers(headers);
-    let transport = StreamableHttpClientTransport::from_config(config);
+    // As jc-bridge builds its client: connections kept alive, TCP_NODELAY. rmcp's default
+    // client (`from_config`) keeps no idle connection, so every call would open a new one.
+    let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+    let transport = StreamableHttpClientTransport::with_client(http, config);
     let client = ClientConfig::default()
         .serve_with_lifecycle(
             transport,
