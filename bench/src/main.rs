@@ -92,13 +92,19 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
     let mut rows = Vec::new();
     if !args.no_reference {
         eprintln!("== {kind:?}: reference points");
-        let stats = reference::constant_tool(&team, args.clients, args.seconds).await?;
-        rows.push(report::Row::new(
-            "reference: rmcp server, constant tool (raw)".into(),
-            "ref",
-            args.clients,
-            stats,
-        ));
+        for (server, name) in [
+            (
+                reference::PingServer::Rmcp,
+                "reference: rmcp server, constant tool (raw)",
+            ),
+            (
+                reference::PingServer::PlainAxum,
+                "reference: plain axum handler, the same reply (raw)",
+            ),
+        ] {
+            let stats = reference::ping(server, &team, args.clients, args.seconds).await?;
+            rows.push(report::Row::new(name.into(), "ref", args.clients, stats));
+        }
         if kind == db::Kind::Postgres {
             for (via, name) in [
                 (

@@ -1,6 +1,6 @@
 //! The issue's reference points, measured on the machine of the day: rmcp's own
-//! Streamable HTTP server answering a tool call with a constant, and single-row INSERT
-//! commits on PostgreSQL. This shared VM's speed varies by day, so the hub's numbers
+//! Streamable HTTP server answering a tool call with a constant (and, for scale, a plain
+//! axum handler sending the same reply), and single-row INSERT commits on PostgreSQL. This shared VM's speed varies by day, so the hub's numbers
 //! are read against these, taken in the same run.
 
 use std::str::FromStr;
@@ -40,10 +40,8 @@ impl ServerHandler for Constant {
     }
 }
 
-/// `clients` raw-driver agents calling `ping` on [`Constant`] for `seconds`.
-pub async fn constant_tool(team: &[Agent], clients: usize, seconds: f64) -> anyhow::Result<Stats> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/mcp", listener.local_addr()?);
+/// [`Constant`] served as the hub's `/mcp` is: stateless, JSON responses.
+fn constant_app() -> axum::Router {
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true);
@@ -55,7 +53,33 @@ pub async fn constant_tool(team: &[Agent], clients: usize, seconds: f64) -> anyh
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let app = axum::Router::new().route_service("/mcp", service);
+    axum::Router::new().route_service("/mcp", service)
+}
+
+/// What rmcp's server answers a raw-driver `ping` with ([`Constant`]; checked by a test).
+const PONG: &str = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"pong"}],"isError":false}}"#;
+
+/// A plain axum handler answering every `tools/call` with [`PONG`], with no MCP layer.
+fn plain_app() -> axum::Router {
+    axum::Router::new().route(
+        "/mcp",
+        axum::routing::post(|body: axum::body::Bytes| async move {
+            // Parsed as rmcp parses it, so the request's JSON costs the same.
+            let _: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            ([(http::header::CONTENT_TYPE, "application/json")], PONG)
+        }),
+    )
+}
+
+/// `clients` raw-driver agents calling `ping` on `app`'s `/mcp` for `seconds`.
+async fn drive_ping(
+    app: axum::Router,
+    team: &[Agent],
+    clients: usize,
+    seconds: f64,
+) -> anyhow::Result<Stats> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/mcp", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(jc_hub::http::serve(listener, app, async {
         let _ = stopped.await;
@@ -64,6 +88,30 @@ pub async fn constant_tool(team: &[Agent], clients: usize, seconds: f64) -> anyh
     let stats = load::drive(&url, team, plan, clients, seconds, load::Driver::Raw).await;
     let _ = stop.send(());
     stats
+}
+
+/// What answers the reference `ping`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PingServer {
+    /// rmcp's own server answering a constant: the issue's yardstick.
+    Rmcp,
+    /// The same reply from a plain axum handler: the floor set by HTTP, the load
+    /// generator and the runtime, without rmcp's per-request service.
+    PlainAxum,
+}
+
+/// `clients` raw-driver agents calling `ping` on `server` for `seconds`.
+pub async fn ping(
+    server: PingServer,
+    team: &[Agent],
+    clients: usize,
+    seconds: f64,
+) -> anyhow::Result<Stats> {
+    let app = match server {
+        PingServer::Rmcp => constant_app(),
+        PingServer::PlainAxum => plain_app(),
+    };
+    drive_ping(app, team, clients, seconds).await
 }
 
 /// Where each reference INSERT gets its connection.
@@ -138,4 +186,36 @@ pub async fn postgres_inserts(
         .await?;
     pool.close().await;
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain handler must answer what rmcp's server answers, byte for byte.
+    #[tokio::test]
+    async fn plain_reply_is_rmcps_reply() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+        tokio::spawn(jc_hub::http::serve(
+            listener,
+            constant_app(),
+            std::future::pending(),
+        ));
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                                      "params": {"name": "ping", "arguments": {}}});
+        let reply = reqwest::Client::new()
+            .post(&url)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-03-26")
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(reply, PONG);
+    }
 }
