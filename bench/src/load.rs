@@ -65,7 +65,8 @@ pub async fn connect(url: &str, token: &str, project: &str) -> anyhow::Result<Cl
         .auth_header(token.to_string())
         .custom_headers(headers);
     // As jc-bridge builds its client: connections kept alive, TCP_NODELAY. rmcp's default
-    // client (`from_config`) keeps no idle connection, so every call would open a new one.
+    // client (`from_config`) keeps no idle connection: about four calls in ten opened a
+    // new TCP connection with it (measured in round 9).
     let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
     let transport = StreamableHttpClientTransport::with_client(http, config);
     let client = ClientConfig::default()

@@ -1,7 +1,8 @@
 //! The reference points, measured on the machine of the day: rmcp's own
 //! Streamable HTTP server answering a tool call with a constant (and, for scale, a plain
-//! axum handler sending the same reply), and single-row INSERT commits on PostgreSQL. This shared VM's speed varies by day, so the hub's numbers
-//! are read against these, taken in the same run.
+//! axum handler sending the same reply), and single-row INSERT commits on PostgreSQL.
+//! This shared VM's speed varies by day, so the hub's numbers are read against these,
+//! taken in the same run.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -64,7 +65,8 @@ fn plain_app() -> axum::Router {
     axum::Router::new().route(
         "/mcp",
         axum::routing::post(|body: axum::body::Bytes| async move {
-            // Parsed as rmcp parses it, so the request's JSON costs the same.
+            // Parsed (into a `Value`; rmcp parses into its typed message), so reading
+            // the request's JSON is paid for here too.
             let _: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             ([(http::header::CONTENT_TYPE, "application/json")], PONG)
         }),
