@@ -385,8 +385,9 @@ impl MemoryStore for Backend {
         }
         let rows: Vec<Row> = q.fetch_all(&self.pool).await?;
         let total = rows.first().map_or(0, |r| r.total);
+        let capped = total > SEARCH_CANDIDATES;
         let mut page: Vec<MemoryRow> = rows.into_iter().map(|r| r.memory).collect();
-        if Backend::BACKEND == "postgres" && total > SEARCH_CANDIDATES {
+        if Backend::BACKEND == "postgres" && capped {
             // Capped: an exact key match may be older than every candidate. They rank
             // first, in the same order among themselves; the page's others follow.
             let exact: Vec<MemoryRow> = sqlx::query_as(EXACT_KEY_PG)
@@ -410,7 +411,7 @@ impl MemoryStore for Backend {
         Ok(SearchPage {
             memories,
             total: total.min(SEARCH_CANDIDATES),
-            capped: total > SEARCH_CANDIDATES,
+            capped,
         })
     }
 
