@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use jc_hub::store::Store;
-use jc_hub::store::pool::default_size;
 use jc_hub::store::postgres::PgStore;
 use jc_hub::store::sqlite::SqliteStore;
 use sqlx::Connection;
@@ -25,12 +24,12 @@ pub struct Database {
 }
 
 impl Database {
-    pub async fn create(kind: Kind, admin_url: &str) -> anyhow::Result<Database> {
+    pub async fn create(kind: Kind, admin_url: &str, connections: u32) -> anyhow::Result<Database> {
         match kind {
             Kind::Sqlite => {
                 let dir = tempfile::tempdir()?;
                 let path = dir.path().join("bench.db");
-                let store = SqliteStore::open(&path, default_size()).await?;
+                let store = SqliteStore::open(&path, connections).await?;
                 Ok(Database {
                     kind,
                     store: Arc::new(store),
@@ -56,7 +55,7 @@ impl Database {
                     .map(|(b, _)| b)
                     .unwrap_or(admin_url);
                 let url = format!("{base}/{name}");
-                let store = PgStore::connect(&url, default_size()).await?;
+                let store = PgStore::connect(&url, connections).await?;
                 Ok(Database {
                     kind,
                     store: Arc::new(store),

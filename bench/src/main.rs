@@ -67,6 +67,24 @@ pub struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/postgres"
     )]
     pub pg_admin_url: String,
+    /// The hub's database connections (its `--db-connections`); the hub's default when
+    /// omitted.
+    #[arg(long)]
+    pub db_connections: Option<u32>,
+}
+
+impl Args {
+    pub fn db_connections(&self) -> u32 {
+        self.db_connections
+            .unwrap_or_else(jc_hub::store::pool::default_size)
+    }
+
+    fn connections_label(&self) -> String {
+        match self.db_connections {
+            Some(n) => format!("{n} (set)"),
+            None => format!("the hub's default of {}", self.db_connections()),
+        }
+    }
 }
 
 #[tokio::main]
@@ -76,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
     // tool spans are part of every call's cost.
     jc_hub::logging::init("info", false);
     let _ = rustls::crypto::ring::default_provider().install_default();
-    println!("{}", report::machine());
+    println!("{}", report::machine(&args.connections_label()));
     for kind in &args.backend {
         let rows = run_backend(*kind, &args).await?;
         println!("{}", report::table(*kind, &args, &rows));
@@ -86,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::Row>> {
     eprintln!("== {kind:?}: preparing");
-    let database = db::Database::create(kind, &args.pg_admin_url).await?;
+    let database = db::Database::create(kind, &args.pg_admin_url, args.db_connections()).await?;
     let server = load::Server::start(&database).await?;
     let team = seed::team(&server, args.clients).await?;
     let mut rows = Vec::new();

@@ -27,7 +27,7 @@ fn read(path: &str) -> String {
 }
 
 /// One line describing the machine.
-pub fn machine() -> String {
+pub fn machine(connections: &str) -> String {
     let cpu = read("/proc/cpuinfo")
         .lines()
         .find_map(|l| {
@@ -45,10 +45,10 @@ pub fn machine() -> String {
         .unwrap_or(0);
     let kernel = read("/proc/sys/kernel/osrelease");
     format!(
-        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores; the hub's default of {} database connections.",
+        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores; {} database connections.",
         mem_kb as f64 / 1024.0 / 1024.0,
         kernel.trim(),
-        jc_hub::store::pool::default_size()
+        connections
     )
 }
 
