@@ -147,6 +147,24 @@ impl Fixture {
         self._db.url()
     }
 
+    /// Another hub on this test's database, with stores and caches of its own, as a
+    /// second `jc-hub serve` sharing the database would be.
+    pub async fn second_hub(&self) -> Hub {
+        let url = self.db_url();
+        let store: Arc<dyn Store> = match self.backend {
+            Backend::Sqlite => Arc::new(SqliteStore::open_url(&url, 4).await.expect("open sqlite")),
+            Backend::Postgres => {
+                Arc::new(PgStore::connect(&url, 4).await.expect("connect postgres"))
+            }
+        };
+        Hub::new(
+            store,
+            HubInfo {
+                public_url: "http://127.0.0.1:8766".into(),
+            },
+        )
+    }
+
     /// Runs one query returning a single integer (e.g. `select count(*) from tasks`)
     /// directly on the database. Use `cast(… as bigint)` for sums: PostgreSQL returns
     /// `numeric` for `sum(bigint)`.

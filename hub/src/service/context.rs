@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cache::{TextBytes, json_bytes};
 use super::{Caller, Deleted, Hub};
 use crate::error::{HubError, HubResult};
 use crate::model::ContextEntry;
@@ -43,6 +44,14 @@ pub struct ContextList {
     pub entries: Vec<ContextEntry>,
 }
 
+impl TextBytes for ContextList {
+    fn text_bytes(&self) -> usize {
+        (self.entries.iter())
+            .map(|e| e.key.len() + json_bytes(&e.value) + e.updated_by.len())
+            .sum()
+    }
+}
+
 fn check_key(key: &str) -> HubResult<()> {
     validate::text("key", key, limits::CONTEXT_KEY, true)
 }
@@ -62,7 +71,15 @@ impl Hub {
                 })?;
                 vec![entry]
             }
-            None => self.store.list_context(project.id).await?,
+            None => {
+                let read = async {
+                    let entries = self.store.list_context(project.id).await?;
+                    Ok(ContextList { entries })
+                };
+                return self
+                    .versioned(&self.caches.contexts, project.id, read)
+                    .await;
+            }
         };
         Ok(ContextList { entries })
     }

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cache::TextBytes;
 use super::{Caller, Deleted, Hub};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
@@ -51,6 +52,19 @@ pub struct ProjectList {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MemberList {
     pub members: Vec<Member>,
+}
+
+impl TextBytes for MemberList {
+    fn text_bytes(&self) -> usize {
+        (self.members.iter())
+            .map(|m| {
+                let skills: usize = (m.capabilities.iter())
+                    .map(|c| c.name.len() + c.desc.len())
+                    .sum();
+                m.name.len() + m.role.len() + skills
+            })
+            .sum()
+    }
 }
 
 impl Hub {
@@ -130,8 +144,11 @@ impl Hub {
         input: ProjectArgs,
     ) -> HubResult<MemberList> {
         let project = self.project(caller, input.project.as_deref()).await?;
-        let members = self.store.project_members(project.id).await?;
-        Ok(MemberList { members })
+        let read = async {
+            let members = self.store.project_members(project.id).await?;
+            Ok(MemberList { members })
+        };
+        self.versioned(&self.caches.rosters, project.id, read).await
     }
 
     pub async fn add_project_member(

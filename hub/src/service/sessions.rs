@@ -6,10 +6,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cache::TextBytes;
 use super::members::check_capabilities;
 use super::{Caller, Hub, ProjectArgs};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
+use crate::store::ProjectRef;
 use crate::validate::{self, limits};
 
 /// How agents coordinate; the first thing every briefing says.
@@ -152,12 +154,28 @@ pub struct StateSnapshot {
     pub recent_sessions: Vec<Session>,
 }
 
+impl TextBytes for StateSnapshot {
+    fn text_bytes(&self) -> usize {
+        let p = &self.project;
+        let tasks: usize = (self.active_tasks.iter())
+            .map(|t| t.task_ref.len() + t.title.len() + t.assignee.as_ref().map_or(0, String::len))
+            .sum();
+        let keys: usize = (self.context_keys.iter())
+            .map(|k| k.key.len() + k.updated_by.len())
+            .sum();
+        let sessions: usize = (self.recent_sessions.iter())
+            .map(|s| s.agent.len() + s.summary.as_ref().map_or(0, String::len))
+            .sum();
+        p.name.len() + p.key.len() + p.description.len() + tasks + keys + sessions
+    }
+}
+
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SessionList {
     pub sessions: Vec<Session>,
 }
 
-fn brief_project(p: &crate::store::ProjectRef) -> BriefProject {
+fn brief_project(p: &ProjectRef) -> BriefProject {
     BriefProject {
         name: p.name.clone(),
         key: p.key.clone(),
@@ -276,8 +294,15 @@ impl Hub {
         })
     }
 
+    /// The project's state for the caller, from the cache while the data is unchanged.
     pub async fn get_state(&self, caller: &Caller, input: ProjectArgs) -> HubResult<StateSnapshot> {
         let project = self.project(caller, input.project.as_deref()).await?;
+        let key = (project.id, caller.name().to_string());
+        let read = self.read_state(caller, &project);
+        self.versioned(&self.caches.states, key, read).await
+    }
+
+    async fn read_state(&self, caller: &Caller, project: &ProjectRef) -> HubResult<StateSnapshot> {
         let me = caller.name();
         let store = &self.store;
         // One after the other rather than concurrently: under load (16 clients) that
@@ -291,10 +316,10 @@ impl Hub {
         let counts = summary.counts;
         let active_total = counts.todo + counts.in_progress + counts.blocked;
         let (active, _) = store
-            .active_tasks(&project, me, 20, Some(active_total))
+            .active_tasks(project, me, 20, Some(active_total))
             .await?;
         Ok(StateSnapshot {
-            project: brief_project(&project),
+            project: brief_project(project),
             active_tasks: active.into_iter().map(BriefTask::from).collect(),
             active_total,
             counts,

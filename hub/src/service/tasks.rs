@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::cache::TextBytes;
 use super::{Caller, Hub, parse_ref};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
@@ -177,6 +178,24 @@ pub struct TaskList {
     pub next_cursor: Option<String>,
 }
 
+impl TextBytes for TaskList {
+    fn text_bytes(&self) -> usize {
+        (self.tasks.iter())
+            .map(|t| {
+                let summary = t.summary.as_ref().map_or(0, String::len);
+                let assignee = t.assignee.as_ref().map_or(0, String::len);
+                t.task_ref.len()
+                    + t.title.len()
+                    + t.description.len()
+                    + summary
+                    + assignee
+                    + t.created_by.len()
+                    + t.updated_by.len()
+            })
+            .sum()
+    }
+}
+
 /// A task with its plan and result.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TaskDetail {
@@ -298,15 +317,18 @@ impl Hub {
             status: input.status,
             assignee: input.assignee,
         };
-        let page = self
-            .store
-            .list_tasks(&project, &filter, limit, cursor)
-            .await?;
-        Ok(TaskList {
-            tasks: page.tasks,
-            total: page.total,
-            next_cursor: page.next.map(encode_cursor),
-        })
+        let read = async {
+            let page = (self.store)
+                .list_tasks(&project, &filter, limit, cursor)
+                .await?;
+            Ok(TaskList {
+                tasks: page.tasks,
+                total: page.total,
+                next_cursor: page.next.map(encode_cursor),
+            })
+        };
+        let key = (project.id, filter.clone(), limit, cursor);
+        self.versioned(&self.caches.task_pages, key, read).await
     }
 
     pub async fn get_task(&self, caller: &Caller, input: TaskRefArgs) -> HubResult<TaskDetail> {

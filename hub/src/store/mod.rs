@@ -11,6 +11,7 @@
 pub mod pool;
 pub mod postgres;
 pub mod sqlite;
+pub mod version;
 
 use async_trait::async_trait;
 
@@ -75,14 +76,14 @@ pub struct TaskChange {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     pub assignee: Option<String>,
 }
 
 /// Keyset cursor over `(updated_at, id)` descending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TaskCursor {
     pub updated_at: i64,
     pub id: i64,
@@ -449,6 +450,13 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// Round-trips to the database (for `/health`).
     async fn ping(&self) -> HubResult<()>;
+    /// The version of the data as committed: two equal values mean that no transaction
+    /// committed in between, through this store, another hub or any other process. A
+    /// cache reads it before the data it stores and serves an entry only while it is
+    /// unchanged. PostgreSQL: the current snapshot (`pg_current_snapshot()`, cluster-wide,
+    /// so a commit in any database of the server changes it); SQLite: `pragma
+    /// data_version` on a connection of its own that never writes.
+    async fn data_version(&self) -> HubResult<String>;
 }
 
 /// Maps a unique-constraint violation to a 409 with `message`; anything else is internal.

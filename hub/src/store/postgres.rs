@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use sqlx::postgres::PgConnectOptions;
 
+use std::sync::Arc;
+
 use super::pool::{Pool, Settings, Tx};
+use super::version::VersionReader;
 
 pub type Db = sqlx::Postgres;
 type Backend = PgStore;
@@ -26,6 +29,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool<Db>,
+    /// Reads the server's snapshot on a connection of its own.
+    version: Arc<VersionReader<Db>>,
 }
 
 impl PgStore {
@@ -45,8 +50,12 @@ impl PgStore {
             ping_idle: Some(PING_IDLE),
             ..Settings::new(max_connections)
         };
+        let version = VersionReader::new(options.clone(), "select pg_current_snapshot()::text");
         let pool = Pool::connect(options, settings).await?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            version: Arc::new(version),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -69,6 +78,13 @@ impl PgStore {
         self.pool
             .begin(Some("begin isolation level repeatable read read only"))
             .await
+    }
+
+    /// See [`Store::data_version`](super::Store::data_version): a statement's snapshot
+    /// (the transactions committed and in progress) is the same text exactly when no
+    /// transaction started or finished in between.
+    async fn read_data_version(&self) -> sqlx::Result<String> {
+        self.version.read().await
     }
 
     const BACKEND: &'static str = "postgres";

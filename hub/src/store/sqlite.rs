@@ -23,6 +23,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
 use super::pool::{Pool, Settings, Tx};
+use super::version::VersionReader;
 
 pub type Db = sqlx::Sqlite;
 type Backend = SqliteStore;
@@ -52,6 +53,9 @@ pub struct SqliteStore {
     pool: Pool<Db>,
     /// The one writer.
     writer: Pool<Db>,
+    /// Reads `pragma data_version` on a connection of its own that never writes, so
+    /// that every commit (by the writer or by another process) changes it.
+    version: Arc<VersionReader<Db>>,
     /// Stops the background checkpoints when the last clone of the store is dropped.
     _checkpoints: Arc<Checkpoints>,
 }
@@ -116,11 +120,16 @@ impl SqliteStore {
         // they are never pinged before use.
         let pool = Pool::connect(options.clone(), Settings::new(readers)).await?;
         let writer = Pool::connect(options.clone(), Settings::new(1)).await?;
-        let checkpointer = Pool::connect(options, Settings::new(1)).await?;
+        let checkpointer = Pool::connect(options.clone(), Settings::new(1)).await?;
         let checkpoints = Checkpoints(tokio::spawn(checkpoint_forever(checkpointer)));
+        let version = VersionReader::new(
+            options,
+            "select cast(data_version as text) from pragma_data_version",
+        );
         let store = SqliteStore {
             pool,
             writer,
+            version: Arc::new(version),
             _checkpoints: Arc::new(checkpoints),
         };
         store.migrate().await?;
@@ -142,6 +151,10 @@ impl SqliteStore {
     /// A read transaction: in WAL mode every query in it sees the same snapshot.
     async fn begin_read(&self) -> sqlx::Result<Tx<Db>> {
         self.pool.begin(None).await
+    }
+
+    async fn read_data_version(&self) -> sqlx::Result<String> {
+        self.version.read().await
     }
 
     const BACKEND: &'static str = "sqlite";

@@ -11,6 +11,7 @@ mod checkpoints;
 mod concurrency;
 mod context;
 mod events;
+mod freshness;
 mod helpers;
 mod members;
 mod memory;

@@ -36,6 +36,10 @@ impl Store for Backend {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn data_version(&self) -> HubResult<String> {
+        Ok(self.read_data_version().await?)
+    }
 }
 
 /// Parses an enumeration stored as text; a bad value means the database was edited by hand.
