@@ -4,8 +4,8 @@
 //! database (a revoked token, a removed membership, a deleted project) can go unnoticed
 //! here.
 //!
-//! And caches of whole results (`jc_get_state`, `jc_list_tasks`, the project's context
-//! and its members), which are never served stale: each entry carries the database's
+//! And caches of whole results (`jc_get_state`, `jc_list_tasks`, `jc_get_task`, the
+//! project's context and its members), which are never served stale: each entry carries the database's
 //! data version ([`crate::store::Store::data_version`]) read before its data, and is
 //! used only while the version is unchanged, whichever hub or process wrote in between
 //! (see [`Hub::versioned`]).
@@ -15,7 +15,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{ContextList, Hub, MemberList, StateSnapshot, TaskList};
+use super::{ContextList, Hub, MemberList, StateSnapshot, TaskDetail, TaskList};
 use crate::error::HubResult;
 use crate::model::Member;
 use crate::store::{ProjectRef, TaskCursor, TaskFilter};
@@ -101,6 +101,8 @@ pub(crate) struct Caches {
     pub states: TtlCache<(i64, String), Versioned<StateSnapshot>>,
     /// (project id, filter, limit, cursor) → a page of `jc_list_tasks`.
     pub task_pages: TtlCache<TaskPageKey, Versioned<TaskList>>,
+    /// (project id, task number) → `jc_get_task`.
+    pub tasks: TtlCache<(i64, i64), Versioned<TaskDetail>>,
     /// Project id → all of its context (`jc_get_context` without a key).
     pub contexts: TtlCache<i64, Versioned<ContextList>>,
     /// Project id → its members (`jc_list_members`).
@@ -117,6 +119,7 @@ impl Default for Caches {
             projects: TtlCache::default(),
             states: TtlCache::new(RESULT_CAPACITY, RESULT_TTL),
             task_pages: TtlCache::new(RESULT_CAPACITY, RESULT_TTL),
+            tasks: TtlCache::new(RESULT_CAPACITY, RESULT_TTL),
             contexts: TtlCache::new(RESULT_CAPACITY, RESULT_TTL),
             rosters: TtlCache::new(RESULT_CAPACITY, RESULT_TTL),
         }
@@ -178,6 +181,7 @@ impl Caches {
         self.projects.clear();
         self.states.clear();
         self.task_pages.clear();
+        self.tasks.clear();
         self.contexts.clear();
         self.rosters.clear();
     }

@@ -178,21 +178,33 @@ pub struct TaskList {
     pub next_cursor: Option<String>,
 }
 
+/// The bytes of a task's text.
+fn task_bytes(t: &Task) -> usize {
+    let summary = t.summary.as_ref().map_or(0, String::len);
+    let assignee = t.assignee.as_ref().map_or(0, String::len);
+    t.task_ref.len()
+        + t.title.len()
+        + t.description.len()
+        + summary
+        + assignee
+        + t.created_by.len()
+        + t.updated_by.len()
+}
+
 impl TextBytes for TaskList {
     fn text_bytes(&self) -> usize {
-        (self.tasks.iter())
-            .map(|t| {
-                let summary = t.summary.as_ref().map_or(0, String::len);
-                let assignee = t.assignee.as_ref().map_or(0, String::len);
-                t.task_ref.len()
-                    + t.title.len()
-                    + t.description.len()
-                    + summary
-                    + assignee
-                    + t.created_by.len()
-                    + t.updated_by.len()
-            })
-            .sum()
+        self.tasks.iter().map(task_bytes).sum()
+    }
+}
+
+impl TextBytes for TaskDetail {
+    fn text_bytes(&self) -> usize {
+        let docs: usize = [&self.plan, &self.result]
+            .into_iter()
+            .flatten()
+            .map(|d| d.content.len() + d.created_by.len() + d.updated_by.len())
+            .sum();
+        task_bytes(&self.task) + docs
     }
 }
 
@@ -334,8 +346,12 @@ impl Hub {
     pub async fn get_task(&self, caller: &Caller, input: TaskRefArgs) -> HubResult<TaskDetail> {
         let project = self.project(caller, input.project.as_deref()).await?;
         let seq = parse_ref(&project, &input.task_ref)?;
-        let (task, plan, result) = self.store.task_detail(&project, seq).await?;
-        Ok(TaskDetail { task, plan, result })
+        let read = async {
+            let (task, plan, result) = self.store.task_detail(&project, seq).await?;
+            Ok(TaskDetail { task, plan, result })
+        };
+        self.versioned(&self.caches.tasks, (project.id, seq), read)
+            .await
     }
 
     pub async fn update_task(&self, caller: &Caller, input: UpdateTask) -> HubResult<Task> {

@@ -1,11 +1,11 @@
 //! Cached reads are never stale: the store's data version, and `jc_get_state`,
-//! `jc_list_tasks`, the project's context and its members served from their caches only
-//! while no transaction committed, whichever hub or process wrote.
+//! `jc_list_tasks`, `jc_get_task`, the project's context and its members served from
+//! their caches only while no transaction committed, whichever hub or process wrote.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use jc_hub::model::*;
-use jc_hub::service::{AddProjectMember, GetContext, ListTasks, UpdateMember};
+use jc_hub::service::{AddProjectMember, GetContext, ListTasks, SavePlan, UpdateMember};
 use jc_tests::{Backend, on_both_backends};
 use serde_json::json;
 
@@ -246,6 +246,34 @@ async fn context_and_members_see_another_hubs_writes(backend: Backend) {
     assert_eq!(ag.role, "reviewer");
 }
 
+/// `jc_get_task` follows the other hub's plan and move, and a direct SQL change.
+async fn get_task_sees_another_hubs_writes(backend: Backend) {
+    let t = team(backend).await;
+    let other = t.second_hub().await;
+    t.hub.add_task(&t.ag, task("one")).await.unwrap();
+    let read = t.hub.get_task(&t.cw, tref("KB-1")).await.unwrap();
+    assert!(read.plan.is_none());
+    let plan = SavePlan {
+        project: p(),
+        task_ref: "KB-1".into(),
+        plan: "1. do it".into(),
+    };
+    other.save_plan(&t.ag, plan).await.unwrap();
+    let read = t.hub.get_task(&t.cw, tref("KB-1")).await.unwrap();
+    assert_eq!(read.plan.map(|d| d.content).as_deref(), Some("1. do it"));
+    other
+        .move_task(&t.ag, moving("KB-1", TaskStatus::InProgress))
+        .await
+        .unwrap();
+    let read = t.hub.get_task(&t.cw, tref("KB-1")).await.unwrap();
+    assert_eq!(read.task.status, TaskStatus::InProgress);
+    assert_eq!(read.plan.map(|d| d.content).as_deref(), Some("1. do it"));
+    t.sql_i64("update tasks set title = 'edited' where seq = 1 returning cast(1 as bigint)")
+        .await;
+    let read = t.hub.get_task(&t.cw, tref("KB-1")).await.unwrap();
+    assert_eq!(read.task.title, "edited");
+}
+
 async fn members(t: &Team) -> Vec<Member> {
     t.hub.project_members(&t.cw, here()).await.unwrap().members
 }
@@ -253,6 +281,7 @@ async fn members(t: &Team) -> Vec<Member> {
 on_both_backends!(
     concurrent_reads_never_miss_an_acknowledged_write,
     context_and_members_see_another_hubs_writes,
+    get_task_sees_another_hubs_writes,
     data_version_changes_with_each_commit,
     get_state_sees_another_hubs_writes,
     list_tasks_sees_another_hubs_writes,
