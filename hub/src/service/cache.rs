@@ -25,7 +25,7 @@ pub const TTL: Duration = Duration::from_secs(5);
 /// Entries of a lookup cache (a member or a project each).
 const CAPACITY: usize = 10_000;
 /// Entries of each result cache.
-const RESULT_CAPACITY: usize = 500;
+const RESULT_CAPACITY: usize = 256;
 /// How long an unused result is kept. Results are checked on every use, so this only
 /// bounds how long one nobody asks for again holds memory.
 const RESULT_TTL: Duration = Duration::from_secs(60);
