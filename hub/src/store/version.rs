@@ -6,6 +6,9 @@
 //! check never waits in the pool's queue behind writes holding its connections for their
 //! WAL flush (with the pool's, the realistic mix lost 10-20% of its calls/s).
 //!
+//! A read that takes longer than a caller may wait for a pooled connection
+//! ([`ACQUIRE_TIMEOUT`]) fails as such a wait does, and its connection is replaced.
+//!
 //! Shared, as commits are in a group commit: while one read is in flight, the calls that
 //! arrive wait for the next one, which starts after they arrived and answers them all. A
 //! version read before a call arrived could predate a write that call has already seen
@@ -16,6 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{ColumnIndex, ConnectOptions, Connection, Database, Decode, Executor, Row, Type};
 use tokio::sync::Mutex;
+
+use super::pool::ACQUIRE_TIMEOUT;
 
 /// Reads the data version with `sql`, a statement returning it as one text column.
 pub struct VersionReader<DB: Database> {
@@ -69,7 +74,14 @@ where
         // In a task of its own, so a caller that goes away cannot stop the read midway
         // and leave the connection with a reply still to come.
         let read = tokio::spawn(async move {
-            let result = state.read().await;
+            let result = match tokio::time::timeout(ACQUIRE_TIMEOUT, state.read()).await {
+                Ok(result) => result,
+                // A connection that does not answer is dropped, not waited on again.
+                Err(_) => {
+                    state.conn = None;
+                    Err(sqlx::Error::PoolTimedOut)
+                }
+            };
             state.last = result.as_ref().ok().map(|v| (v.clone(), covers));
             result
         });
