@@ -2,11 +2,10 @@
 //! nothing here keeps state outside it.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::PgConnectOptions;
-
-use std::sync::Arc;
 
 use super::pool::{Pool, Settings, Tx};
 use super::version::VersionReader;
@@ -82,7 +81,7 @@ impl PgStore {
 
     /// See [`Store::data_version`](super::Store::data_version): a statement's snapshot
     /// (the transactions committed and in progress) is the same text exactly when no
-    /// transaction started or finished in between.
+    /// writing transaction (one given a transaction id) began or ended in between.
     async fn read_data_version(&self) -> sqlx::Result<String> {
         self.version.read().await
     }
