@@ -5,10 +5,10 @@
 //! here.
 //!
 //! And caches of whole results (`jc_get_state`, `jc_list_tasks`, `jc_get_task`, the
-//! project's context and its members), which are never served stale: each entry carries the database's
-//! data version ([`crate::store::Store::data_version`]) read before its data, and is
-//! used only while the version is unchanged, whichever hub or process wrote in between
-//! (see [`Hub::versioned`]).
+//! project's context and its members), which are never served stale: each entry carries
+//! the database's data version ([`crate::store::Store::data_version`]) read before its
+//! data, and is used only while the version is unchanged, whichever hub or process wrote
+//! in between (see [`Hub::versioned`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -26,8 +26,8 @@ pub const TTL: Duration = Duration::from_secs(5);
 const CAPACITY: usize = 10_000;
 /// Entries of each result cache.
 const RESULT_CAPACITY: usize = 256;
-/// How long an unused result is kept. Results are checked on every use, so this only
-/// bounds how long one nobody asks for again holds memory.
+/// How long a result is kept after it was read. Results are checked on every use, so
+/// this only bounds how long one nobody asks for again holds memory.
 const RESULT_TTL: Duration = Duration::from_secs(60);
 /// A result with more text than this (long descriptions or session summaries, say) is
 /// not cached, so a result cache holds at most [`RESULT_CAPACITY`] × 32 kB.
@@ -192,8 +192,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn entries_expire_and_clear() {
+    fn json_bytes_counts_the_text() {
         assert_eq!(json_bytes(&serde_json::json!({"a": [1, "é"]})), 14);
+    }
+
+    #[test]
+    fn entries_expire_and_clear() {
         let cache: TtlCache<String, i64> = TtlCache::default();
         cache.put("a".into(), 1);
         assert_eq!(cache.get("a"), Some(1));
