@@ -213,23 +213,31 @@ impl Hub {
         let project = self
             .member_project(caller, input.project.as_deref())
             .await?;
-        let session = self
-            .store
-            .start_session(&caller.member, &project, input.capabilities.as_deref())
-            .await?;
-        if input.capabilities.is_some() {
-            // Cached members carry the capabilities just replaced.
-            self.caches.tokens.clear();
-        }
         let me = caller.name();
         let store = &self.store;
-        let ((active, active_total), keys, (unread, unread_total), hot, team) = tokio::try_join!(
-            store.active_tasks(&project, me, ACTIVE_CAP, None),
-            store.context_keys(project.id),
-            store.peek_unread(me, project.id, UNREAD_CAP),
-            store.hot_cache(caller.member.id, &project, HOT_CACHE),
-            store.project_members(project.id),
-        )?;
+        let caps = input.capabilities.as_deref();
+        let session = store.start_session(&caller.member, &project, caps);
+        let reads = async {
+            tokio::try_join!(
+                store.active_tasks(&project, me, ACTIVE_CAP, None),
+                store.context_keys(project.id),
+                store.peek_unread(me, project.id, UNREAD_CAP),
+                store.hot_cache(caller.member.id, &project, HOT_CACHE),
+                store.project_members(project.id),
+            )
+        };
+        // The briefing reads nothing the session row holds, so they run alongside its
+        // write, unless the write replaces the caller's capabilities, which the team
+        // part shows: then the reads wait for it.
+        let (session, ((active, active_total), keys, (unread, unread_total), hot, team)) =
+            if caps.is_some() {
+                let session = session.await?;
+                // Cached members carry the capabilities just replaced.
+                self.caches.tokens.clear();
+                (session, reads.await?)
+            } else {
+                tokio::try_join!(session, reads)?
+            };
         let (context_keys, context_total) = context_keys(keys);
         let team_total = team.len();
         Ok(Briefing {
