@@ -59,29 +59,26 @@ fn check_key(key: &str) -> HubResult<()> {
 impl Hub {
     pub async fn get_context(&self, caller: &Caller, input: GetContext) -> HubResult<ContextList> {
         let project = self.project(caller, input.project.as_deref()).await?;
-        let entries = match input.key {
-            Some(key) => {
-                let entry = self.store.get_context(project.id, &key).await?;
-                let entry = entry.ok_or_else(|| {
-                    HubError::not_found(format!(
-                        "no context key '{}' in project '{}'; omit key to list all",
-                        validate::clip(&key, 80),
-                        project.name
-                    ))
-                })?;
-                vec![entry]
-            }
-            None => {
-                let read = async {
-                    let entries = self.store.list_context(project.id).await?;
-                    Ok(ContextList { entries })
-                };
-                return self
-                    .versioned(&self.caches.contexts, project.id, read)
-                    .await;
-            }
+        let Some(key) = input.key else {
+            let read = async {
+                let entries = self.store.list_context(project.id).await?;
+                Ok(ContextList { entries })
+            };
+            return self
+                .versioned(&self.caches.contexts, project.id, read)
+                .await;
         };
-        Ok(ContextList { entries })
+        let entry = self.store.get_context(project.id, &key).await?;
+        let entry = entry.ok_or_else(|| {
+            HubError::not_found(format!(
+                "no context key '{}' in project '{}'; omit key to list all",
+                validate::clip(&key, 80),
+                project.name
+            ))
+        })?;
+        Ok(ContextList {
+            entries: vec![entry],
+        })
     }
 
     pub async fn set_context(&self, caller: &Caller, input: SetContext) -> HubResult<ContextEntry> {

@@ -28,7 +28,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool<Db>,
-    /// Reads the server's snapshot on a connection of its own.
+    /// Reads the server's snapshot on a connection of its own: a statement's snapshot (the
+    /// transactions committed and in progress) is the same text exactly when no writing
+    /// transaction (one given a transaction id) began or ended in between.
     version: Arc<VersionReader<Db>>,
 }
 
@@ -77,13 +79,6 @@ impl PgStore {
         self.pool
             .begin(Some("begin isolation level repeatable read read only"))
             .await
-    }
-
-    /// See [`Store::data_version`](super::Store::data_version): a statement's snapshot
-    /// (the transactions committed and in progress) is the same text exactly when no
-    /// writing transaction (one given a transaction id) began or ended in between.
-    async fn read_data_version(&self) -> sqlx::Result<String> {
-        self.version.read().await
     }
 
     const BACKEND: &'static str = "postgres";

@@ -153,9 +153,5 @@ impl SqliteStore {
         self.pool.begin(None).await
     }
 
-    async fn read_data_version(&self) -> sqlx::Result<String> {
-        self.version.read().await
-    }
-
     const BACKEND: &'static str = "sqlite";
 }

@@ -1,6 +1,6 @@
 //! The SQL shared by both backends. This folder is mounted twice, once by `sqlite.rs` and
 //! once by `postgres.rs`, each of which defines `Db` (the sqlx driver) and `Backend` (its
-//! store type with `pool`, `begin_write` and `BACKEND`). Queries use only syntax both
+//! store type with `pool`, `version`, `begin_write` and `BACKEND`). Queries use only syntax both
 //! databases accept: `$n` parameters, `returning`, `on conflict`, row values, `filter`.
 
 mod backup;
@@ -38,7 +38,7 @@ impl Store for Backend {
     }
 
     async fn data_version(&self) -> HubResult<String> {
-        Ok(self.read_data_version().await?)
+        Ok(self.version.read().await?)
     }
 }
 
