@@ -529,6 +529,86 @@ async fn hot_cache_is_capped_at_30(backend: Backend) {
     assert_eq!(b.hot_cache[0].key, "p01");
 }
 
+/// On PostgreSQL the hot cache's ranking lives in `memory_rank`, kept by triggers: it
+/// must hold exactly the hot memories, with their counters.
+async fn assert_rank_mirrors_memories(t: &Team) {
+    if t.backend != Backend::Postgres {
+        return;
+    }
+    let mismatched = t
+        .sql_i64(
+            "select count(*) from (select id, project_id, usage_count,
+                                          coalesce(last_used, updated_at) as ranked_at
+                                   from memories where tier = 'hot') m
+             full join memory_rank r on r.memory_id = m.id
+             where m.id is null or r.memory_id is null
+                or r.project_id is distinct from m.project_id
+                or r.usage_count <> m.usage_count or r.ranked_at <> m.ranked_at",
+        )
+        .await;
+    assert_eq!(mismatched, 0, "memory_rank differs from the hot memories");
+}
+
+async fn hot_cache_follows_forget_promotion_and_new_memories(backend: Backend) {
+    let t = team(backend).await;
+    let remember = |input: Remember| async { t.hub.remember(&t.ag, input).await.unwrap() };
+    remember(memo(Category::Term, "alpha", "a")).await;
+    remember(memo(Category::Term, "beta", "b")).await;
+    remember(global_memo(Category::Term, "gamma", "g")).await;
+    let deep = Remember {
+        tier: Some(Tier::Deep),
+        ..memo(Category::Term, "delta", "d")
+    };
+    remember(deep).await;
+    for _ in 0..2 {
+        t.hub.recall(&t.ag, recalling("beta")).await.unwrap();
+    }
+    t.hub.recall(&t.ag, recalling("gamma")).await.unwrap();
+    assert_rank_mirrors_memories(&t).await;
+    let b = t.hub.start(&t.cw, starting()).await.unwrap();
+    assert_eq!(hot_keys(&b), ["beta", "gamma", "alpha"]);
+
+    let forget = Forget {
+        project: p(),
+        key: "beta".into(),
+        scope: None,
+    };
+    t.hub.forget(&t.ag, forget).await.unwrap();
+    let promote = SetMemoryTier {
+        project: p(),
+        key: "delta".into(),
+        tier: Tier::Hot,
+        scope: None,
+    };
+    t.hub.set_memory_tier(&t.ag, promote).await.unwrap();
+    for _ in 0..3 {
+        t.hub.recall(&t.ag, recalling("delta")).await.unwrap();
+    }
+    assert_rank_mirrors_memories(&t).await;
+    let b = t.hub.start(&t.cw, starting()).await.unwrap();
+    assert_eq!(
+        hot_keys(&b),
+        ["delta", "gamma", "alpha"],
+        "forgotten out, promoted in"
+    );
+
+    // A memory stored again under a forgotten key starts unused; demoting the global one
+    // takes it out.
+    tick().await;
+    remember(memo(Category::Term, "beta", "b2")).await;
+    let demote = SetMemoryTier {
+        project: p(),
+        key: "gamma".into(),
+        tier: Tier::Deep,
+        scope: Some(Scope::Global),
+    };
+    t.hub.set_memory_tier(&t.ag, demote).await.unwrap();
+    assert_rank_mirrors_memories(&t).await;
+    let b = t.hub.start(&t.cw, starting()).await.unwrap();
+    assert_eq!(hot_keys(&b), ["delta", "beta", "alpha"]);
+    assert_eq!(b.hot_cache[1].value, "b2");
+}
+
 async fn hot_cache_truncates_long_values(backend: Backend) {
     let t = team(backend).await;
     let long = "word ".repeat(400);
@@ -733,6 +813,7 @@ on_both_backends!(
     hot_cache_holds_only_hot_memories_visible_here,
     hot_cache_leaves_out_memories_used_elsewhere_or_deep,
     hot_cache_is_capped_at_30,
+    hot_cache_follows_forget_promotion_and_new_memories,
     hot_cache_truncates_long_values,
     get_state_counts_and_summarises,
     get_state_orders_and_caps_each_part,

@@ -101,35 +101,37 @@ const SEARCH_FTS: &str = search!(concat!(
     "order by f.rowid desc limit $7) as c"
 ));
 
-/// Ties among a member's own most-used memories are broken by everyone's use, then
-/// recency.
-macro_rules! hot_used_order {
-    () => {
-        " where u.member_id = $1
-          order by u.usage_count desc, m.usage_count desc,
-                   coalesce(m.last_used, m.updated_at) desc, m.id desc
-          limit $3"
-    };
-}
-
-/// Hot memories visible in project `$2` that member `$1` used.
+/// Hot memories visible in project `$2` that member `$1` used; ties among the member's
+/// own most-used are broken by everyone's use, then recency.
 const HOT_USED: &str = concat!(
     "select ",
     memory_cols!(),
     " from memory_usage u join memories m on m.id = u.memory_id
-        and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)",
-    hot_used_order!()
+        and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)
+      where u.member_id = $1
+      order by u.usage_count desc, m.usage_count desc,
+               coalesce(m.last_used, m.updated_at) desc, m.id desc
+      limit $3"
 );
-/// The same for PostgreSQL, whose planner would otherwise hash-join every hot memory of
-/// the project; the fenced lateral subquery makes it read the member's usage in index
-/// order and stop early.
+/// The same for PostgreSQL, from `memory_rank` (migration 0005): the member's top count
+/// may be shared by many memories (715 in the bench's data), and each one's tie-breakers
+/// are read from that narrow table, not from the memories' own rows; only the rows shown
+/// are read from `memories`. The fenced lateral subquery keeps the planner from
+/// hash-joining every hot memory of the project: it reads the member's usage in index
+/// order and stops early.
 const HOT_USED_PG: &str = concat!(
     "select ",
     memory_cols!(),
-    " from memory_usage u cross join lateral (
-          select * from memories m where m.id = u.memory_id
-            and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null) offset 0) m",
-    hot_used_order!()
+    " from (select u.memory_id, u.usage_count as own, r.usage_count, r.ranked_at
+            from memory_usage u cross join lateral (
+                select * from memory_rank r where r.memory_id = u.memory_id
+                  and (r.project_id = $2 or r.project_id is null) offset 0) r
+            where u.member_id = $1
+            order by u.usage_count desc, r.usage_count desc, r.ranked_at desc,
+                     r.memory_id desc
+            limit $3) as h
+       join memories m on m.id = h.memory_id
+      order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
 );
 
 /// Hot memories of scope `$scope` that member `$1` never used, in index order.
@@ -153,6 +155,32 @@ const HOT_UNUSED: &str = concat!(
     " as p union all ",
     hot_unused!("m.project_id is null"),
     " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
+);
+/// Hot memories of scope `$scope` that member `$1` never used, from PostgreSQL's
+/// `memory_rank` (migration 0005), in its index's order.
+macro_rules! hot_unused_pg {
+    ($scope:literal) => {
+        concat!(
+            "(select r.memory_id, r.usage_count, r.ranked_at from memory_rank r where ",
+            $scope,
+            " and not exists (select 1 from memory_usage u
+                              where u.member_id = $1 and u.memory_id = r.memory_id)
+              order by r.usage_count desc, r.ranked_at desc, r.memory_id desc limit $3)"
+        )
+    };
+}
+/// [`HOT_UNUSED`] for PostgreSQL: the ranking is read from `memory_rank`, which the
+/// triggers keep equal to the memories' own counters, and only the rows shown are read
+/// from `memories`.
+const HOT_UNUSED_PG: &str = concat!(
+    "select ",
+    memory_cols!(),
+    " from (",
+    hot_unused_pg!("r.project_id = $2"),
+    " union all ",
+    hot_unused_pg!("r.project_id is null"),
+    ") as h join memories m on m.id = h.memory_id
+      order by h.usage_count desc, h.ranked_at desc, h.memory_id desc limit $3"
 );
 
 /// Stores a memory of scope `$scope`, replacing the one with its key (`$conflict` names
@@ -482,10 +510,10 @@ impl MemoryStore for Backend {
         // Ranked by the member's own use, then everyone's, then recency. Memories the
         // member used come first, read in order of that use; the rest follow, read in
         // index order. Neither part ranks every hot memory of a large project.
-        let used = if Backend::BACKEND == "postgres" {
-            HOT_USED_PG
+        let (used, unused) = if Backend::BACKEND == "postgres" {
+            (HOT_USED_PG, HOT_UNUSED_PG)
         } else {
-            HOT_USED
+            (HOT_USED, HOT_UNUSED)
         };
         let mut rows: Vec<MemoryRow> = sqlx::query_as(used)
             .bind(member_id)
@@ -495,7 +523,7 @@ impl MemoryStore for Backend {
             .await?;
         let rest = limit - rows.len() as i64;
         if rest > 0 {
-            let more: Vec<MemoryRow> = sqlx::query_as(HOT_UNUSED)
+            let more: Vec<MemoryRow> = sqlx::query_as(unused)
                 .bind(member_id)
                 .bind(project.id)
                 .bind(rest)
