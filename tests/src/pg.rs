@@ -175,7 +175,9 @@ async fn reset(c: &mut PgConnection, schema: &str) -> sqlx::Result<()> {
     .bind(schema)
     .fetch_all(&mut *c)
     .await?;
-    let mut sql = String::from("begin;");
+    // Triggers run as the hub's connections would, with the schema first on the path
+    // (the hot cache's ranking trigger names its table unqualified).
+    let mut sql = format!("begin; set local search_path = \"{schema}\", public;");
     for table in tables {
         sql.push_str(&format!("delete from \"{schema}\".\"{table}\";"));
     }
