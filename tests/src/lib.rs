@@ -79,6 +79,14 @@ pub async fn fresh_db(backend: Backend) -> DbGuard {
     }
 }
 
+/// A PostgreSQL schema that has never been migrated, for tests that run the migrations
+/// step by step.
+pub async fn unmigrated_pg_db() -> DbGuard {
+    DbGuard::Postgres {
+        name: pg::acquire_new().await,
+    }
+}
+
 /// Opens a migrated store on a fresh database.
 pub async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, DbGuard) {
     let guard = fresh_db(backend).await;

@@ -68,8 +68,15 @@ pub(crate) async fn acquire() -> String {
     if let Some(name) = pool.free.lock().expect("pool").pop() {
         return name;
     }
+    acquire_new().await
+}
+
+/// A schema no test has used, not yet migrated (for tests of the migrations themselves).
+pub(crate) async fn acquire_new() -> String {
     let (reply, created) = oneshot::channel();
-    pool.jobs
+    pool()
+        .await
+        .jobs
         .send(Job::Create(reply))
         .expect("the schema janitor stopped");
     created.await.expect("the schema janitor stopped")

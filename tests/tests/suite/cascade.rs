@@ -168,6 +168,14 @@ async fn delete_project_leaves_no_rows_behind(backend: Backend) {
         let sql =
             "select count(*) from memory_rank where memory_id not in (select id from memories)";
         assert_eq!(t.sql_i64(sql).await, 0, "{sql}");
+        // Task numbers come from a sequence per project, dropped with it.
+        let sql = "select count(*) from pg_class c where c.relkind = 'S'
+                     and c.relnamespace = current_schema()::text::regnamespace
+                     and c.relname like 'task\\_seq\\_%'
+                     and not exists (select 1 from projects p where c.relname = 'task_seq_' || p.id)";
+        assert_eq!(t.sql_i64(sql).await, 0, "{sql}");
+        let sql = "select count(*) from projects p where to_regclass('task_seq_' || p.id) is null";
+        assert_eq!(t.sql_i64(sql).await, 0, "{sql}");
     }
 }
 

@@ -16,6 +16,7 @@ mod helpers;
 mod members;
 mod memory;
 mod messages;
+mod migrations;
 mod pool;
 mod projects;
 mod resilience;

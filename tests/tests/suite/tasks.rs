@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use jc_hub::model::*;
 use jc_hub::service::*;
+use jc_hub::store::{NewTask, ProjectRef};
 use jc_tests::{Backend, on_both_backends};
 
 use crate::helpers::*;
@@ -629,8 +630,40 @@ async fn my_tasks_spans_projects(backend: Backend) {
     assert_eq!(outsider.total, 0);
 }
 
+/// A call resolves its project and then adds the task; when the project is deleted in
+/// between, the add reports the project gone and writes nothing.
+async fn add_task_to_a_project_deleted_meanwhile_is_not_found(backend: Backend) {
+    let t = team(backend).await;
+    let resolved = ProjectRef {
+        id: t.project.id,
+        name: t.project.name.clone(),
+        key: t.project.key.clone(),
+        description: String::new(),
+        is_member: true,
+    };
+    let delete = DeleteProject {
+        project: P.into(),
+        confirm: P.into(),
+    };
+    t.hub.delete_project(&t.f.admin, delete).await.unwrap();
+    let new = NewTask {
+        title: "late".into(),
+        description: String::new(),
+        status: TaskStatus::Todo,
+        priority: Priority::Medium,
+        assignee: None,
+    };
+    let message = not_found(t.store().add_task("antigravity", &resolved, &new).await);
+    assert!(
+        message.contains("'kaoru-bot' no longer exists"),
+        "{message}"
+    );
+    assert_eq!(t.sql_i64("select count(*) from tasks").await, 0);
+}
+
 on_both_backends!(
     add_task_applies_defaults,
+    add_task_to_a_project_deleted_meanwhile_is_not_found,
     add_task_stores_every_field,
     refs_count_up_per_project,
     every_ref_form_finds_the_task,

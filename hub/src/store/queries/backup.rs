@@ -75,18 +75,36 @@ fn ts(ms: i64) -> Timestamp {
     Timestamp(ms)
 }
 
+/// A project's row, with its last task number as `$task_seq`.
+macro_rules! project {
+    ($task_seq:literal) => {
+        concat!(
+            "select name, key, description, ",
+            $task_seq,
+            " as task_seq, created_by, created_at, updated_at from projects where id = $1"
+        )
+    };
+}
+const PROJECT: &str = project!("task_seq");
+/// PostgreSQL numbers tasks from a sequence per project (migration 0006), whose last
+/// value is null until it hands out a number.
+const PROJECT_PG: &str =
+    project!("coalesce(pg_sequence_last_value(('task_seq_' || id)::regclass), task_seq)");
+
 #[async_trait]
 impl BackupStore for Backend {
     async fn export_project(&self, project: &ProjectRef) -> HubResult<ProjectBackup> {
         let id = project.id;
         let mut tx = self.begin_read().await?;
-        let p: Option<ProjectRow> = sqlx::query_as(
-            "select name, key, description, task_seq, created_by, created_at, updated_at
-             from projects where id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let query = if Backend::BACKEND == "postgres" {
+            PROJECT_PG
+        } else {
+            PROJECT
+        };
+        let p: Option<ProjectRow> = sqlx::query_as(query)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let p = p.ok_or_else(|| HubError::not_found("project no longer exists"))?;
         let member_rows: Vec<MemberRow> = sqlx::query_as(
             "select m.name, m.kind, m.role, m.capabilities, m.admin, m.created_at, m.updated_at,

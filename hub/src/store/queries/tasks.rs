@@ -14,6 +14,14 @@ fn no_task(project: &ProjectRef, seq: i64) -> HubError {
     ))
 }
 
+/// The project was deleted after the call found it.
+fn project_gone(project: &ProjectRef) -> HubError {
+    HubError::not_found(format!(
+        "project '{}' no longer exists; list projects with jc_list_projects",
+        project.name
+    ))
+}
+
 async fn check_assignee<'c, E: sqlx::Executor<'c, Database = Db>>(
     db: E,
     project: &ProjectRef,
@@ -49,24 +57,33 @@ fn created_detail(new: &NewTask) -> Value {
     })
 }
 
-/// Inserts task number `$2` of project `$1`, created by `$8` at `$9`.
+/// Inserts a task of project `$1` numbered `$seq` (on SQLite `$2`), created by `$8` at
+/// `$9`.
 macro_rules! insert_task {
-    () => {
-        "insert into tasks (project_id, seq, title, description, status, priority, assignee,
-                            created_by, updated_by, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9)"
+    ($seq:literal) => {
+        concat!(
+            "insert into tasks (project_id, seq, title, description, status, priority,
+                                assignee, created_by, updated_by, created_at, updated_at)
+             values ($1, ",
+            $seq,
+            ", $3, $4, $5, $6, $7, $8, $8, $9, $9)"
+        )
     };
 }
 
-/// Binds `$1`–`$9` of [`insert_task!`].
-fn bind_new<'q, O>(
+/// Binds `$1`–`$9` of [`insert_task!`]; `$2` is the task's number on SQLite and the name
+/// of the project's number sequence on PostgreSQL.
+fn bind_new<'q, O, S>(
     query: QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments>,
     project: &ProjectRef,
-    seq: i64,
+    seq: S,
     new: &'q NewTask,
     actor: &'q str,
     now: i64,
-) -> QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments> {
+) -> QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments>
+where
+    S: 'q + sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send,
+{
     query
         .bind(project.id)
         .bind(seq)
@@ -79,21 +96,18 @@ fn bind_new<'q, O>(
         .bind(now)
 }
 
-/// Takes the project's next task number in its own transaction, committed without
-/// waiting for the WAL flush, so adds to one project do not queue behind each other's
-/// commits while holding the project row. Nothing is lost: the add that uses the number
-/// commits synchronously afterwards, flushing this commit's WAL with its own. A failed
-/// add leaves a gap in the numbers.
-const NEXT_SEQ_PG: &str = "update projects set task_seq = task_seq + 1
-     where id = $1 and set_config('synchronous_commit', 'off', true) = 'off'
-     returning task_seq";
-
+/// PostgreSQL: the task, numbered from the project's sequence (`$2`, migration 0006),
+/// and its event (`$10`: the task ref's prefix), in one statement.
 const ADD_TASK_PG: &str = logged!(
-    concat!(insert_task!(), " returning ", task_ret!()),
-    "$1, $8, 'task', $10, 'created', $11, $9"
+    concat!(
+        insert_task!("nextval($2::regclass)"),
+        " returning ",
+        task_ret!()
+    ),
+    "$1, $8, 'task', $10 || w.seq, 'created', $11, $9"
 );
 
-/// PostgreSQL: the number, then the task and its event in one statement.
+/// PostgreSQL's [`TaskStore::add_task`]: one statement, and the assignee's check before it.
 async fn add_task_pg(
     store: &Backend,
     actor: &str,
@@ -104,15 +118,25 @@ async fn add_task_pg(
     if let Some(a) = &new.assignee {
         check_assignee(&store.pool, project, a).await?;
     }
-    let seq: i64 = sqlx::query_scalar(NEXT_SEQ_PG)
-        .bind(project.id)
-        .fetch_one(&store.pool)
-        .await?;
-    let row: TaskRow = bind_new(sqlx::query_as(ADD_TASK_PG), project, seq, new, actor, now)
-        .bind(format!("{}-{seq}", project.key))
-        .bind(sqlx::types::Json(created_detail(new)))
-        .fetch_one(&store.pool)
-        .await?;
+    let sequence = format!("task_seq_{}", project.id);
+    let row: TaskRow = bind_new(
+        sqlx::query_as(ADD_TASK_PG),
+        project,
+        sequence,
+        new,
+        actor,
+        now,
+    )
+    .bind(format!("{}-", project.key))
+    .bind(sqlx::types::Json(created_detail(new)))
+    .fetch_one(&store.pool)
+    .await
+    .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+        // Deleted since the call resolved it: its sequence went with it (undefined
+        // table), or went between the number and the row (foreign key).
+        Some(code) if code == "42P01" || code == "23503" => project_gone(project),
+        _ => e.into(),
+    })?;
     row.into_model(&project.key)
 }
 
@@ -311,13 +335,14 @@ impl TaskStore for Backend {
         if let Some(a) = &new.assignee {
             check_assignee(&mut *tx, project, a).await?;
         }
-        let seq: i64 = sqlx::query_scalar(
+        let seq: Option<i64> = sqlx::query_scalar(
             "update projects set task_seq = task_seq + 1 where id = $1 returning task_seq",
         )
         .bind(project.id)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        let query = sqlx::query_as(concat!(insert_task!(), " returning ", task_ret!()));
+        let seq = seq.ok_or_else(|| project_gone(project))?;
+        let query = sqlx::query_as(concat!(insert_task!("$2"), " returning ", task_ret!()));
         let row: TaskRow = bind_new(query, project, seq, new, actor, now)
             .fetch_one(&mut *tx)
             .await?;
