@@ -62,6 +62,17 @@ pub async fn tick() {
 
 // ----- input builders: defaults for `kaoru-bot`, override with `..` -----
 
+/// A task as the store takes it (for tests that call the store directly).
+pub fn new_task(title: &str) -> jc_hub::store::NewTask {
+    jc_hub::store::NewTask {
+        title: title.into(),
+        description: String::new(),
+        status: TaskStatus::Todo,
+        priority: Priority::Medium,
+        assignee: None,
+    }
+}
+
 pub fn task(title: &str) -> AddTask {
     AddTask {
         project: p(),

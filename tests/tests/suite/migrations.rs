@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use jc_hub::model::*;
 use jc_hub::store::postgres::PgStore;
-use jc_hub::store::{BackupStore, NewTask, ProjectRef, TaskStore};
+use jc_hub::store::{BackupStore, ProjectRef, TaskStore};
 use sqlx::migrate::Migrator;
 use sqlx::{Connection, PgConnection};
+
+use crate::helpers::new_task;
 
 /// The first `n` of the hub's PostgreSQL migrations, read from the repository.
 async fn first_migrations(n: usize) -> Migrator {
@@ -17,16 +18,6 @@ async fn first_migrations(n: usize) -> Migrator {
     assert!(migrator.migrations.len() > n, "no migration after {n}");
     migrator.migrations = Cow::Owned(migrator.migrations[..n].to_vec());
     migrator
-}
-
-fn new_task(title: &str) -> NewTask {
-    NewTask {
-        title: title.into(),
-        description: String::new(),
-        status: TaskStatus::Todo,
-        priority: Priority::Medium,
-        assignee: None,
-    }
 }
 
 /// Migration 0006 numbers tasks from a sequence per project: a project that existed

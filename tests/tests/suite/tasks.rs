@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use jc_hub::model::*;
 use jc_hub::service::*;
-use jc_hub::store::{NewTask, ProjectRef};
 use jc_tests::{Backend, on_both_backends};
 
 use crate::helpers::*;
@@ -634,26 +633,19 @@ async fn my_tasks_spans_projects(backend: Backend) {
 /// between, the add reports the project gone and writes nothing.
 async fn add_task_to_a_project_deleted_meanwhile_is_not_found(backend: Backend) {
     let t = team(backend).await;
-    let resolved = ProjectRef {
-        id: t.project.id,
-        name: t.project.name.clone(),
-        key: t.project.key.clone(),
-        description: String::new(),
-        is_member: true,
-    };
+    let resolved = t
+        .store()
+        .project_for(P, t.ag.member.id)
+        .await
+        .unwrap()
+        .expect("project");
     let delete = DeleteProject {
         project: P.into(),
         confirm: P.into(),
     };
     t.hub.delete_project(&t.f.admin, delete).await.unwrap();
-    let new = NewTask {
-        title: "late".into(),
-        description: String::new(),
-        status: TaskStatus::Todo,
-        priority: Priority::Medium,
-        assignee: None,
-    };
-    let message = not_found(t.store().add_task("antigravity", &resolved, &new).await);
+    let late = new_task("late");
+    let message = not_found(t.store().add_task("antigravity", &resolved, &late).await);
     assert!(
         message.contains("'kaoru-bot' no longer exists"),
         "{message}"

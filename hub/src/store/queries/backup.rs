@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::{Backend, MessageRow, SessionRow, TaskRow, parse};
+use super::{Backend, MessageRow, SessionRow, TaskRow, parse, project_gone};
 use crate::backup::*;
-use crate::error::{HubError, HubResult};
+use crate::error::HubResult;
 use crate::model::*;
 use crate::store::{BackupStore, ProjectRef};
 
@@ -105,7 +105,7 @@ impl BackupStore for Backend {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        let p = p.ok_or_else(|| HubError::not_found("project no longer exists"))?;
+        let p = p.ok_or_else(|| project_gone(project))?;
         let member_rows: Vec<MemberRow> = sqlx::query_as(
             "select m.name, m.kind, m.role, m.capabilities, m.admin, m.created_at, m.updated_at,
                     pm.added_by, pm.added_at

@@ -22,7 +22,7 @@ use sqlx::types::Json;
 use super::{Backend, Db};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
-use crate::store::Store;
+use crate::store::{ProjectRef, Store};
 
 type Tx = crate::store::pool::Tx<Db>;
 
@@ -94,6 +94,14 @@ macro_rules! logged {
     };
 }
 pub(crate) use logged;
+
+/// The project was deleted after the call found it.
+fn project_gone(project: &ProjectRef) -> HubError {
+    HubError::not_found(format!(
+        "project '{}' no longer exists; list projects with jc_list_projects",
+        project.name
+    ))
+}
 
 /// Whether `name` is a member of the project (in a transaction or on the pool).
 async fn is_member<'c, E: sqlx::Executor<'c, Database = Db>>(

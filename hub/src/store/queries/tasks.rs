@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 use sqlx::query::QueryAs;
 
-use super::{Backend, Db, TaskRow, Tx, event, is_member, logged, task_cols, task_ret, tasks};
+use super::{
+    Backend, Db, TaskRow, Tx, event, is_member, logged, project_gone, task_cols, task_ret, tasks,
+};
 use crate::error::{HubError, HubResult};
 use crate::model::*;
 use crate::store::{NewTask, ProjectRef, TaskChange, TaskCursor, TaskFilter, TaskPage, TaskStore};
@@ -11,14 +13,6 @@ fn no_task(project: &ProjectRef, seq: i64) -> HubError {
     HubError::not_found(format!(
         "no task {}-{seq} in project '{}'; list tasks with jc_list_tasks",
         project.key, project.name
-    ))
-}
-
-/// The project was deleted after the call found it.
-fn project_gone(project: &ProjectRef) -> HubError {
-    HubError::not_found(format!(
-        "project '{}' no longer exists; list projects with jc_list_projects",
-        project.name
     ))
 }
 
