@@ -198,6 +198,15 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
         1,
         cold,
     ));
+    // A member who has used no memory: the hot cache is the most used hot memories of
+    // the project and the global ones, read from the ranking indexes.
+    let stats = load::repeat(&scale.newcomer, "jc_start", serde_json::json!({}), 300).await?;
+    rows.push(report::Row::new(
+        "jc_start at scale, a member who used no memory (rmcp, 1 client)".into(),
+        "scale",
+        1,
+        stats,
+    ));
     if args.search_memories > 0 {
         eprintln!(
             "== {kind:?}: seeding {} memories for search",

@@ -127,7 +127,10 @@ pub async fn team(server: &Server, n: usize) -> anyhow::Result<Vec<Agent>> {
 
 /// The `jc_start`-at-scale project.
 pub struct Scale {
+    /// The measuring member, who has used every hot memory of the project.
     pub client: Client,
+    /// A member who has used no memory yet (a new agent on the team).
+    pub newcomer: Client,
     pub project_id: i64,
 }
 
@@ -139,7 +142,8 @@ fn generator(kind: Kind) -> &'static str {
 }
 
 /// Project `scale`: `scale_members` members, `scale_tasks` tasks, `scale_memories`
-/// memories (5% hot, with usage by the measuring member) and 50 unread messages.
+/// memories (5% hot; one in five global, as in the team's data; usage of every hot memory
+/// of the project by the measuring member) and 50 unread messages.
 pub async fn scale(server: &Server, db: &Database, args: &Args) -> anyhow::Result<Scale> {
     let admin = admin(server).await?;
     let project = server
@@ -189,8 +193,10 @@ pub async fn scale(server: &Server, db: &Database, args: &Args) -> anyhow::Resul
             .await?;
     }
     let client = connect(&server.url, &members[0].1, "scale").await?;
+    let newcomer = connect(&server.url, &members[1].1, "scale").await?;
     Ok(Scale {
         client,
+        newcomer,
         project_id: project.id,
     })
 }
@@ -221,7 +227,8 @@ macro_rules! memories_insert {
     () => {
         "insert into memories (project_id, scope, category, key, value, tier, usage_count,
                                last_used, created_by, updated_by, created_at, updated_at)
-         select $1, 'project', 'term', 'scale-key-' || x,
+         select case when (x / 5) % 5 = 0 then null else $1 end,
+                case when (x / 5) % 5 = 0 then 'global' else 'project' end, 'term', 'scale-key-' || x,
                 'Meaning of scale key ' || x || ': pipeline status and delivery notes',
                 case when x % 20 = 0 then 'hot' else 'deep' end, x % 100, $2 + x,
                 'scale-0', 'scale-0', $2, $2"
