@@ -529,6 +529,45 @@ async fn hot_cache_is_capped_at_30(backend: Backend) {
     assert_eq!(b.hot_cache[0].key, "p01");
 }
 
+/// Past the cap in both scopes the ranking still runs across them: each scope's part is
+/// read in its own index's order (SQLite names the index; PostgreSQL has one per scope,
+/// migration 0007), for a member who used nothing as for one who did.
+async fn hot_cache_ranks_both_scopes_past_the_cap(backend: Backend) {
+    let t = team(backend).await;
+    for i in 0..40 {
+        let (g, p) = (format!("g{i:02}"), format!("p{i:02}"));
+        t.hub
+            .remember(&t.ag, global_memo(Category::Other, &g, "x"))
+            .await
+            .unwrap();
+        t.hub
+            .remember(&t.ag, memo(Category::Other, &p, "x"))
+            .await
+            .unwrap();
+    }
+    tick().await;
+    for (key, times) in [("g05", 3), ("p10", 2), ("g30", 1), ("p00", 1)] {
+        for _ in 0..times {
+            t.hub.recall(&t.ag, recalling(key)).await.unwrap();
+        }
+        tick().await;
+    }
+    // Everyone's use first (p00's use is more recent than g30's), then the newest.
+    let used = ["g05", "p10", "p00", "g30"];
+    let mut expected: Vec<String> = used.iter().map(|k| k.to_string()).collect();
+    for i in (0..40).rev() {
+        for key in [format!("p{i:02}"), format!("g{i:02}")] {
+            if !used.contains(&key.as_str()) && expected.len() < 30 {
+                expected.push(key);
+            }
+        }
+    }
+    let cw = t.hub.start(&t.cw, starting()).await.unwrap();
+    assert_eq!(hot_keys(&cw), expected, "a member who used nothing");
+    let ag = t.hub.start(&t.ag, starting()).await.unwrap();
+    assert_eq!(hot_keys(&ag), expected, "the member who used them");
+}
+
 /// On PostgreSQL the hot cache's ranking lives in `memory_rank`, kept by triggers: it
 /// must hold exactly the hot memories, with their counters.
 async fn assert_rank_mirrors_memories(t: &Team) {
@@ -813,6 +852,7 @@ on_both_backends!(
     hot_cache_holds_only_hot_memories_visible_here,
     hot_cache_leaves_out_memories_used_elsewhere_or_deep,
     hot_cache_is_capped_at_30,
+    hot_cache_ranks_both_scopes_past_the_cap,
     hot_cache_follows_forget_promotion_and_new_memories,
     hot_cache_truncates_long_values,
     get_state_counts_and_summarises,

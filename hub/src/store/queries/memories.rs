@@ -157,7 +157,8 @@ const HOT_UNUSED: &str = concat!(
     " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
 );
 /// Hot memories of scope `$scope` that member `$1` never used, from PostgreSQL's
-/// `memory_rank` (migration 0005), in its index's order.
+/// `memory_rank` (migration 0005), in the order of its index for the scope (migration
+/// 0007).
 macro_rules! hot_unused_pg {
     ($scope:literal) => {
         concat!(
