@@ -102,11 +102,15 @@ const SEARCH_FTS: &str = search!(concat!(
 ));
 
 /// Hot memories visible in project `$2` that member `$1` used; ties among the member's
-/// own most-used are broken by everyone's use, then recency.
+/// own most-used are broken by everyone's use, then recency. Read in the order of the
+/// member's use (`memory_usage_rank`, migration 0003), so only the ties at the cut are
+/// sorted; SQLite 3.51's planner scanned the member's every usage row and sorted them all
+/// when the statistics showed few members (at scale: 5.7–9.4 ms, 1.3 ms by the index;
+/// docs/BENCHMARKS.md, round 14).
 const HOT_USED: &str = concat!(
     "select ",
     memory_cols!(),
-    " from memory_usage u join memories m on m.id = u.memory_id
+    " from memory_usage u indexed by memory_usage_rank join memories m on m.id = u.memory_id
         and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)
       where u.member_id = $1
       order by u.usage_count desc, m.usage_count desc,
@@ -134,13 +138,18 @@ const HOT_USED_PG: &str = concat!(
       order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
 );
 
-/// Hot memories of scope `$scope` that member `$1` never used, in index order.
+/// Hot memories of scope `$scope` that member `$1` never used, in the order of `$index`
+/// (migration 0003), which they are read by. Named, because SQLite 3.51's planner took
+/// `memories_global_tier` for the global part and sorted every global hot memory: 2.65 ms
+/// a call with 1,100 of them, 0.08 ms reading this index (docs/BENCHMARKS.md, round 14).
 macro_rules! hot_unused {
-    ($scope:literal) => {
+    ($scope:literal, $index:literal) => {
         concat!(
             "select * from (select ",
             memory_cols!(),
-            " from memories m where m.tier = 'hot' and ",
+            " from memories m indexed by ",
+            $index,
+            " where m.tier = 'hot' and ",
             $scope,
             " and not exists (select 1 from memory_usage u
                               where u.member_id = $1 and u.memory_id = m.id)
@@ -151,9 +160,9 @@ macro_rules! hot_unused {
 }
 const HOT_UNUSED: &str = concat!(
     "select * from (",
-    hot_unused!("m.project_id = $2"),
+    hot_unused!("m.project_id = $2", "memories_hot_project"),
     " as p union all ",
-    hot_unused!("m.project_id is null"),
+    hot_unused!("m.project_id is null", "memories_hot_global"),
     " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
 );
 /// Hot memories of scope `$scope` that member `$1` never used, from PostgreSQL's
