@@ -568,12 +568,10 @@ async fn hot_cache_ranks_both_scopes_past_the_cap(backend: Backend) {
     assert_eq!(hot_keys(&ag), expected, "the member who used them");
 }
 
-/// On PostgreSQL the hot cache's ranking lives in `memory_rank`, kept by triggers: it
-/// must hold exactly the hot memories, with their counters.
+/// The hot cache's ranking lives in `memory_rank`, kept by triggers (PostgreSQL's
+/// migration 0005, SQLite's 0004): it must hold exactly the hot memories, with their
+/// counters.
 async fn assert_rank_mirrors_memories(t: &Team) {
-    if t.backend != Backend::Postgres {
-        return;
-    }
     let mismatched = t
         .sql_i64(
             "select count(*) from (select id, project_id, usage_count,

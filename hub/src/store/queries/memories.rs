@@ -102,20 +102,26 @@ const SEARCH_FTS: &str = search!(concat!(
 ));
 
 /// Hot memories visible in project `$2` that member `$1` used; ties among the member's
-/// own most-used are broken by everyone's use, then recency. Read in the order of the
-/// member's use (`memory_usage_rank`, migration 0003), so only the ties at the cut are
-/// sorted; SQLite 3.51's planner scanned the member's every usage row and sorted them all
-/// when the statistics showed few members (at scale: 5.7–9.4 ms, 1.3 ms by the index;
-/// docs/BENCHMARKS.md, round 14).
+/// own most-used are broken by everyone's use, then recency. SQLite reads the member's use
+/// in order (`memory_usage_rank`), the tie-breakers from the narrow `memory_rank`
+/// (migration 0004), so only the ties at the cut are sorted and only the 30 shown are read
+/// from `memories`. Both indexes are named: SQLite 3.51's planner scanned the member's
+/// every usage row and sorted them all when the statistics showed few members (at scale:
+/// 5.7–9.4 ms; 1.3 ms by the index, 0.21 ms with the narrow table; docs/BENCHMARKS.md,
+/// round 14).
 const HOT_USED: &str = concat!(
     "select ",
     memory_cols!(),
-    " from memory_usage u indexed by memory_usage_rank join memories m on m.id = u.memory_id
-        and m.tier = 'hot' and (m.project_id = $2 or m.project_id is null)
-      where u.member_id = $1
-      order by u.usage_count desc, m.usage_count desc,
-               coalesce(m.last_used, m.updated_at) desc, m.id desc
-      limit $3"
+    " from (select u.memory_id, u.usage_count as own, r.usage_count, r.ranked_at
+            from memory_usage u indexed by memory_usage_rank
+            join memory_rank r on r.memory_id = u.memory_id
+                and (r.project_id = $2 or r.project_id is null)
+            where u.member_id = $1
+            order by u.usage_count desc, r.usage_count desc, r.ranked_at desc,
+                     r.memory_id desc
+            limit $3) as h
+       join memories m on m.id = h.memory_id
+      order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
 );
 /// The same for PostgreSQL, from `memory_rank` (migration 0005): the member's top count
 /// may be shared by many memories (715 in the bench's data), and each one's tie-breakers
@@ -138,32 +144,34 @@ const HOT_USED_PG: &str = concat!(
       order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
 );
 
-/// Hot memories of scope `$scope` that member `$1` never used, in the order of `$index`
-/// (migration 0003), which they are read by. Named, because SQLite 3.51's planner took
-/// `memories_global_tier` for the global part and sorted every global hot memory: 2.65 ms
-/// a call with 1,100 of them, 0.08 ms reading this index (docs/BENCHMARKS.md, round 14).
+/// Hot memories of scope `$scope` that member `$1` never used, from SQLite's `memory_rank`
+/// (migration 0004) in the order of `$index`, which they are read by. Named, because
+/// SQLite 3.51's planner took another index for the global part and sorted every global
+/// hot memory (2.65 ms a call with 1,100 of them, 0.08 ms in index order;
+/// docs/BENCHMARKS.md, round 14).
 macro_rules! hot_unused {
     ($scope:literal, $index:literal) => {
         concat!(
-            "select * from (select ",
-            memory_cols!(),
-            " from memories m indexed by ",
+            "select * from (select r.memory_id, r.usage_count, r.ranked_at
+                            from memory_rank r indexed by ",
             $index,
-            " where m.tier = 'hot' and ",
+            " where ",
             $scope,
             " and not exists (select 1 from memory_usage u
-                              where u.member_id = $1 and u.memory_id = m.id)
-              order by m.usage_count desc, coalesce(m.last_used, m.updated_at) desc, m.id desc
-              limit $3)"
+                              where u.member_id = $1 and u.memory_id = r.memory_id)
+              order by r.usage_count desc, r.ranked_at desc, r.memory_id desc limit $3)"
         )
     };
 }
 const HOT_UNUSED: &str = concat!(
-    "select * from (",
-    hot_unused!("m.project_id = $2", "memories_hot_project"),
-    " as p union all ",
-    hot_unused!("m.project_id is null", "memories_hot_global"),
-    " as g) as h order by usage_count desc, coalesce(last_used, updated_at) desc, id desc limit $3"
+    "select ",
+    memory_cols!(),
+    " from (",
+    hot_unused!("r.project_id = $2", "memory_rank_project"),
+    " union all ",
+    hot_unused!("r.project_id is null", "memory_rank_global"),
+    ") as h join memories m on m.id = h.memory_id
+      order by h.usage_count desc, h.ranked_at desc, h.memory_id desc limit $3"
 );
 /// Hot memories of scope `$scope` that member `$1` never used, from PostgreSQL's
 /// `memory_rank` (migration 0005), in the order of its index for the scope (migration
