@@ -101,105 +101,83 @@ const SEARCH_FTS: &str = search!(concat!(
     "order by f.rowid desc limit $7) as c"
 ));
 
-/// Hot memories visible in project `$2` that member `$1` used; ties among the member's
-/// own most-used are broken by everyone's use, then recency. SQLite reads the member's use
-/// in order (`memory_usage_rank`), the tie-breakers from the narrow `memory_rank`
-/// (migration 0004), so only the ties at the cut are sorted and only the 30 shown are read
-/// from `memories`. Both indexes are named: SQLite 3.51's planner scanned the member's
-/// every usage row and sorted them all when the statistics showed few members (at scale:
-/// 5.7–9.4 ms; 1.3 ms by the index, 0.21 ms with the narrow table; docs/BENCHMARKS.md,
-/// round 14).
-const HOT_USED: &str = concat!(
-    "select ",
-    memory_cols!(),
-    " from (select u.memory_id, u.usage_count as own, r.usage_count, r.ranked_at
-            from memory_usage u indexed by memory_usage_rank
-            join memory_rank r on r.memory_id = u.memory_id
-                and (r.project_id = $2 or r.project_id is null)
-            where u.member_id = $1
-            order by u.usage_count desc, r.usage_count desc, r.ranked_at desc,
-                     r.memory_id desc
-            limit $3) as h
-       join memories m on m.id = h.memory_id
-      order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
+/// Hot memories visible in project `$2` that member `$1` used: the member's usage `u`
+/// joined to `memory_rank` `r` as `$ranked` says, ranked by the member's own use, then
+/// everyone's, then recency. The tie-breakers come from that narrow table, so only the
+/// ties at the cut are sorted and only the 30 shown are read from `memories`.
+macro_rules! hot_used {
+    ($ranked:literal) => {
+        concat!(
+            "select ",
+            memory_cols!(),
+            " from (select u.memory_id, u.usage_count as own, r.usage_count, r.ranked_at
+                    from ",
+            $ranked,
+            " where u.member_id = $1
+                    order by u.usage_count desc, r.usage_count desc, r.ranked_at desc,
+                             r.memory_id desc
+                    limit $3) as h
+               join memories m on m.id = h.memory_id
+              order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
+        )
+    };
+}
+/// SQLite (`memory_rank`: migration 0004): both indexes are named, as SQLite 3.51's
+/// planner scanned the member's every usage row and sorted them all when the statistics
+/// showed few members (at scale: 5.7–9.4 ms; 1.3 ms by the index, 0.21 ms with the narrow
+/// table; docs/BENCHMARKS.md, round 14).
+const HOT_USED: &str = hot_used!(
+    "memory_usage u indexed by memory_usage_rank
+     join memory_rank r on r.memory_id = u.memory_id
+         and (r.project_id = $2 or r.project_id is null)"
 );
-/// The same for PostgreSQL, from `memory_rank` (migration 0005): the member's top count
-/// may be shared by many memories (715 in the bench's data), and each one's tie-breakers
-/// are read from that narrow table, not from the memories' own rows; only the rows shown
-/// are read from `memories`. The fenced lateral subquery keeps the planner from
-/// hash-joining every hot memory of the project: it reads the member's usage in index
-/// order and stops early.
-const HOT_USED_PG: &str = concat!(
-    "select ",
-    memory_cols!(),
-    " from (select u.memory_id, u.usage_count as own, r.usage_count, r.ranked_at
-            from memory_usage u cross join lateral (
-                select * from memory_rank r where r.memory_id = u.memory_id
-                  and (r.project_id = $2 or r.project_id is null) offset 0) r
-            where u.member_id = $1
-            order by u.usage_count desc, r.usage_count desc, r.ranked_at desc,
-                     r.memory_id desc
-            limit $3) as h
-       join memories m on m.id = h.memory_id
-      order by h.own desc, h.usage_count desc, h.ranked_at desc, h.memory_id desc"
+/// PostgreSQL (`memory_rank`: migration 0005): the member's top count may be shared by
+/// many memories (715 in the bench's data). The fenced lateral subquery keeps the planner
+/// from hash-joining every hot memory of the project: it reads the member's usage in
+/// index order and stops early.
+const HOT_USED_PG: &str = hot_used!(
+    "memory_usage u cross join lateral (
+         select * from memory_rank r where r.memory_id = u.memory_id
+           and (r.project_id = $2 or r.project_id is null) offset 0) r"
 );
 
-/// Hot memories of scope `$scope` that member `$1` never used, from SQLite's `memory_rank`
-/// (migration 0004) in the order of `$index`, which they are read by. Named, because
-/// SQLite 3.51's planner took another index for the global part and sorted every global
-/// hot memory (2.65 ms a call with 1,100 of them, 0.08 ms in index order;
-/// docs/BENCHMARKS.md, round 14).
+/// Hot memories visible in project `$2` that member `$1` never used, from `memory_rank`
+/// read as `$project` and `$global` say (each `memory_rank r`, an index named on SQLite),
+/// each scope's part in the order of its index (SQLite's migration 0004, PostgreSQL's
+/// 0007); only the rows shown are read from `memories`.
 macro_rules! hot_unused {
-    ($scope:literal, $index:literal) => {
+    ($project:literal, $global:literal) => {
         concat!(
-            "select * from (select r.memory_id, r.usage_count, r.ranked_at
-                            from memory_rank r indexed by ",
-            $index,
+            "select ",
+            memory_cols!(),
+            " from (",
+            hot_unused!(@part $project, "r.project_id = $2"),
+            " union all ",
+            hot_unused!(@part $global, "r.project_id is null"),
+            ") as h join memories m on m.id = h.memory_id
+              order by h.usage_count desc, h.ranked_at desc, h.memory_id desc limit $3"
+        )
+    };
+    (@part $from:literal, $scope:literal) => {
+        concat!(
+            "select * from (select r.memory_id, r.usage_count, r.ranked_at from ",
+            $from,
             " where ",
             $scope,
             " and not exists (select 1 from memory_usage u
                               where u.member_id = $1 and u.memory_id = r.memory_id)
-              order by r.usage_count desc, r.ranked_at desc, r.memory_id desc limit $3)"
+              order by r.usage_count desc, r.ranked_at desc, r.memory_id desc limit $3) as s"
         )
     };
 }
-const HOT_UNUSED: &str = concat!(
-    "select ",
-    memory_cols!(),
-    " from (",
-    hot_unused!("r.project_id = $2", "memory_rank_project"),
-    " union all ",
-    hot_unused!("r.project_id is null", "memory_rank_global"),
-    ") as h join memories m on m.id = h.memory_id
-      order by h.usage_count desc, h.ranked_at desc, h.memory_id desc limit $3"
+/// SQLite names each index: its 3.51 planner took another for the global part and sorted
+/// every global hot memory (2.65 ms a call with 1,100 of them, 0.08 ms in index order;
+/// docs/BENCHMARKS.md, round 14).
+const HOT_UNUSED: &str = hot_unused!(
+    "memory_rank r indexed by memory_rank_project",
+    "memory_rank r indexed by memory_rank_global"
 );
-/// Hot memories of scope `$scope` that member `$1` never used, from PostgreSQL's
-/// `memory_rank` (migration 0005), in the order of its index for the scope (migration
-/// 0007).
-macro_rules! hot_unused_pg {
-    ($scope:literal) => {
-        concat!(
-            "(select r.memory_id, r.usage_count, r.ranked_at from memory_rank r where ",
-            $scope,
-            " and not exists (select 1 from memory_usage u
-                              where u.member_id = $1 and u.memory_id = r.memory_id)
-              order by r.usage_count desc, r.ranked_at desc, r.memory_id desc limit $3)"
-        )
-    };
-}
-/// [`HOT_UNUSED`] for PostgreSQL: the ranking is read from `memory_rank`, which the
-/// triggers keep equal to the memories' own counters, and only the rows shown are read
-/// from `memories`.
-const HOT_UNUSED_PG: &str = concat!(
-    "select ",
-    memory_cols!(),
-    " from (",
-    hot_unused_pg!("r.project_id = $2"),
-    " union all ",
-    hot_unused_pg!("r.project_id is null"),
-    ") as h join memories m on m.id = h.memory_id
-      order by h.usage_count desc, h.ranked_at desc, h.memory_id desc limit $3"
-);
+const HOT_UNUSED_PG: &str = hot_unused!("memory_rank r", "memory_rank r");
 
 /// Stores a memory of scope `$scope`, replacing the one with its key (`$conflict` names
 /// the unique index); `$5` sets the tier, else a new memory is hot and an old one keeps
