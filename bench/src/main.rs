@@ -74,15 +74,22 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn db_connections(&self) -> u32 {
-        self.db_connections
-            .unwrap_or_else(jc_hub::store::pool::default_size)
+    /// The hub's database connections on `kind`: as set, else the hub's default there.
+    pub fn db_connections(&self, kind: db::Kind) -> u32 {
+        self.db_connections.unwrap_or_else(|| match kind {
+            db::Kind::Sqlite => jc_hub::store::pool::default_size(),
+            db::Kind::Postgres => jc_hub::store::pool::default_pg_size(),
+        })
     }
 
     fn connections_label(&self) -> String {
         match self.db_connections {
             Some(n) => format!("{n} (set)"),
-            None => format!("the hub's default of {}", self.db_connections()),
+            None => format!(
+                "the hub's defaults ({} SQLite readers, {} PostgreSQL)",
+                self.db_connections(db::Kind::Sqlite),
+                self.db_connections(db::Kind::Postgres)
+            ),
         }
     }
 }
@@ -104,7 +111,8 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::Row>> {
     eprintln!("== {kind:?}: preparing");
-    let database = db::Database::create(kind, &args.pg_admin_url, args.db_connections()).await?;
+    let database =
+        db::Database::create(kind, &args.pg_admin_url, args.db_connections(kind)).await?;
     let server = load::Server::start(&database).await?;
     let team = seed::team(&server, args.clients).await?;
     let mut rows = Vec::new();

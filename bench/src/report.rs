@@ -45,7 +45,7 @@ pub fn machine(connections: &str) -> String {
         .unwrap_or(0);
     let kernel = read("/proc/sys/kernel/osrelease");
     format!(
-        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores; {} database connections.",
+        "Machine: {cores} cores ({cpu}), {:.0} GiB RAM, Linux {}; load generator in the same process, same cores; database connections: {}.",
         mem_kb as f64 / 1024.0 / 1024.0,
         kernel.trim(),
         connections

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::MemberKind;
 use crate::store::Store;
-use crate::store::pool::default_size;
+use crate::store::pool::{default_pg_size, default_size};
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 
@@ -38,8 +38,9 @@ pub struct DbArgs {
     /// Where the SQLite database and the admin token file live.
     #[arg(long, env = "JC_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
-    /// Most database connections: PostgreSQL's pool, or SQLite's readers (besides its one
-    /// writer). Default: twice the CPU cores.
+    /// Most database connections: PostgreSQL's pool (reads use at most half of it, writes
+    /// all), or SQLite's readers (besides its one writer). Default: four times the CPU
+    /// cores on PostgreSQL, twice on SQLite.
     #[arg(long, env = "JC_DB_CONNECTIONS", global = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub db_connections: Option<u32>,
@@ -189,16 +190,17 @@ impl DbArgs {
 
     /// Opens the configured store, creating the data directory and applying migrations.
     pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
-        let connections = self.db_connections.unwrap_or_else(default_size);
+        let readers = self.db_connections.unwrap_or_else(default_size);
         match self.database_url.as_deref() {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let connections = self.db_connections.unwrap_or_else(default_pg_size);
                 let store = PgStore::connect(url, connections)
                     .await
                     .context("could not connect to PostgreSQL (check DATABASE_URL)")?;
                 Ok(Arc::new(store))
             }
             Some(url) if url.starts_with("sqlite:") => {
-                let store = SqliteStore::open_url(url, connections)
+                let store = SqliteStore::open_url(url, readers)
                     .await
                     .with_context(|| format!("could not open SQLite database {url}"))?;
                 Ok(Arc::new(store))
@@ -210,11 +212,9 @@ impl DbArgs {
                 let dir = self.data_dir()?;
                 create_private_dir(&dir)?;
                 let path = dir.join("hub.db");
-                let store = SqliteStore::open(&path, connections)
-                    .await
-                    .with_context(|| {
-                        format!("could not open SQLite database {}", path.display())
-                    })?;
+                let store = SqliteStore::open(&path, readers).await.with_context(|| {
+                    format!("could not open SQLite database {}", path.display())
+                })?;
                 Ok(Arc::new(store))
             }
         }

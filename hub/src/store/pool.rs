@@ -36,14 +36,22 @@ const CLEANUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Idle connections are checked against their limits at least this often.
 const REAP_EVERY: Duration = Duration::from_secs(60);
 
-/// The default most connections a store opens: twice the CPU cores. Queries are CPU-bound
+/// The default most connections reading at once: twice the CPU cores. Reads are CPU-bound
 /// work for the database; more connections than cores can run only queue in the operating
 /// system's scheduler, where a statement is preempted midway, instead of in the pool's fair
 /// queue. On 2 cores and 16 clients, 4 PostgreSQL connections against 32 halved the p99 of
 /// `jc_get_state` and `jc_search_memory` and of `jc_start` (docs/BENCHMARKS.md, round 7).
+/// SQLite's readers, besides its one writer.
 pub fn default_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (cores * 2).clamp(2, 64) as u32
+}
+
+/// The default most connections a PostgreSQL store opens: twice [`default_size`], of
+/// which reads may use half (`PgStore`'s `reads_allowed`) and writes, which mostly wait
+/// for their WAL flush, all.
+pub fn default_pg_size() -> u32 {
+    default_size() * 2
 }
 
 /// What a pool may hold and how it checks idle connections.
@@ -75,12 +83,15 @@ impl Settings {
 /// A pool of connections to one database. Cloning shares it.
 pub struct Pool<DB: Database> {
     inner: Arc<Inner<DB>>,
+    /// A [`Pool::limited`] view's own cap, taken before the pool's.
+    lane: Option<Arc<Semaphore>>,
 }
 
 impl<DB: Database> Clone for Pool<DB> {
     fn clone(&self) -> Self {
         Pool {
             inner: self.inner.clone(),
+            lane: self.lane.clone(),
         }
     }
 }
@@ -167,7 +178,17 @@ impl<DB: Database> Pool<DB> {
         inner.give_back(first, Instant::now());
         let every = (settings.idle_timeout / 2).clamp(Duration::from_millis(10), REAP_EVERY);
         tokio::spawn(reaper(Arc::downgrade(&inner), every));
-        Ok(Pool { inner })
+        Ok(Pool { inner, lane: None })
+    }
+
+    /// A view of this pool's connections through which at most `max` are in use at once
+    /// (besides what the pool itself allows): the pool's other users can still take the
+    /// rest. Views share the idle connections, and each is a lane of its own.
+    pub fn limited(&self, max: u32) -> Self {
+        Pool {
+            inner: self.inner.clone(),
+            lane: Some(Arc::new(Semaphore::new(max.max(1) as usize))),
+        }
     }
 
     /// Connections idle right now.
@@ -178,11 +199,21 @@ impl<DB: Database> Pool<DB> {
     /// A connection of its own, newest idle first, else a new one. Fails with
     /// [`Error::PoolTimedOut`] after [`ACQUIRE_TIMEOUT`].
     pub async fn acquire(&self) -> Result<Lease<DB>, Error> {
-        let permit =
-            tokio::time::timeout(ACQUIRE_TIMEOUT, self.inner.permits.clone().acquire_owned())
-                .await
-                .map_err(|_| Error::PoolTimedOut)?
-                .map_err(|_| Error::PoolClosed)?;
+        let permits = async {
+            let lane = match &self.lane {
+                Some(lane) => Some(lane.clone().acquire_owned().await?),
+                None => None,
+            };
+            let pool = self.inner.permits.clone().acquire_owned().await?;
+            Ok::<_, tokio::sync::AcquireError>(Permit {
+                _pool: pool,
+                _lane: lane,
+            })
+        };
+        let permit = tokio::time::timeout(ACQUIRE_TIMEOUT, permits)
+            .await
+            .map_err(|_| Error::PoolTimedOut)?
+            .map_err(|_| Error::PoolClosed)?;
         loop {
             let idle = self.inner.idle().pop();
             let (conn, born) = match idle {
@@ -231,12 +262,19 @@ async fn reaper<DB: Database>(pool: Weak<Inner<DB>>, every: Duration) {
     }
 }
 
+/// What a lease holds its place with: one of the pool's permits and, taken through a
+/// [`Pool::limited`] view, one of the view's.
+struct Permit {
+    _pool: OwnedSemaphorePermit,
+    _lane: Option<OwnedSemaphorePermit>,
+}
+
 /// A connection taken from the pool; dropped, it goes back (see the module's docs).
 pub struct Lease<DB: Database> {
     conn: Option<DB::Connection>,
     born: Instant,
     settled: bool,
-    permit: Option<OwnedSemaphorePermit>,
+    permit: Option<Permit>,
     pool: Arc<Inner<DB>>,
 }
 

@@ -24,10 +24,24 @@ const PING_IDLE: Duration = Duration::from_secs(1);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// How many of a store's `max` connections reads may use at once: half, rounded up.
+///
+/// Reads are CPU work for the server, on cores it may share with the hub, so more of
+/// them at once than cores only queue in the scheduler (round 7 of docs/BENCHMARKS.md).
+/// A write spends most of its time on a connection waiting for its commit's WAL flush,
+/// which takes no CPU, so writes may use all of them: on 2 cores, 8 connections for
+/// writes against 4 gave the writes 10-50% more calls/s at 16 clients (round 15).
+pub fn reads_allowed(max: u32) -> u32 {
+    max.div_ceil(2).max(1)
+}
+
 /// The PostgreSQL store.
 #[derive(Clone)]
 pub struct PgStore {
+    /// Reads: at most half of the connections ([`reads_allowed`]).
     pool: Pool<Db>,
+    /// Writes: any of them.
+    writer: Pool<Db>,
     /// Reads the server's snapshot on a connection of its own: a statement's snapshot (the
     /// transactions committed and in progress) is the same text exactly when no writing
     /// transaction (one given a transaction id) began or ended in between.
@@ -35,7 +49,8 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects to `postgres://…` and applies migrations.
+    /// Connects to `postgres://…` with at most `max_connections` (see [`reads_allowed`])
+    /// and applies migrations.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
         let mut options = PgConnectOptions::from_str(url)?;
         // JIT compiling pays off for long analytical queries, not for the hub's: memory
@@ -52,9 +67,10 @@ impl PgStore {
             ..Settings::new(max_connections)
         };
         let version = VersionReader::new(options.clone(), "select pg_current_snapshot()::text");
-        let pool = Pool::connect(options, settings).await?;
+        let writer = Pool::connect(options, settings).await?;
         let store = PgStore {
-            pool,
+            pool: writer.limited(reads_allowed(max_connections)),
+            writer,
             version: Arc::new(version),
         };
         store.migrate().await?;
@@ -71,7 +87,7 @@ impl PgStore {
     }
 
     async fn begin_write(&self) -> sqlx::Result<Tx<Db>> {
-        self.pool.begin(None).await
+        self.writer.begin(None).await
     }
 
     /// A read-only transaction in which every query sees the same snapshot.

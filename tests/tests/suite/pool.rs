@@ -254,6 +254,40 @@ macro_rules! pool_tests {
                 );
                 b.execute("select 1").await.unwrap();
             }
+
+            /// A limited view holds at most its own cap, and the pool's other users can
+            /// take the rest; all wait for the pool's cap.
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn a_limited_view_holds_its_cap_and_leaves_the_rest() {
+                let (pool, _db) = setup(3).await;
+                let reads = pool.limited(1);
+                let short = Duration::from_millis(100);
+                let long = Duration::from_secs(5);
+                let r1 = reads.acquire().await.unwrap();
+                let more = tokio::time::timeout(short, reads.acquire()).await;
+                assert!(more.is_err(), "a view capped at 1 handed out a second");
+                let w1 = pool.acquire().await.unwrap();
+                let w2 = pool.acquire().await.unwrap();
+                let more = tokio::time::timeout(short, pool.acquire()).await;
+                assert!(more.is_err(), "the pool's cap of 3 let a fourth through");
+                drop(r1);
+                let mut r2 = tokio::time::timeout(long, reads.acquire())
+                    .await
+                    .expect("the view's returned place was not handed on")
+                    .unwrap();
+                r2.execute("select 1").await.unwrap();
+                drop((w1, w2));
+                let more = tokio::time::timeout(short, reads.acquire()).await;
+                assert!(
+                    more.is_err(),
+                    "the view went past its cap once the pool had room"
+                );
+                let w = tokio::time::timeout(long, async {
+                    (pool.acquire().await.unwrap(), pool.acquire().await.unwrap())
+                })
+                .await;
+                assert!(w.is_ok(), "the places the writes freed were not handed on");
+            }
         }
     };
 }

@@ -86,7 +86,7 @@ impl ContextStore for Backend {
             .bind(actor)
             .bind(now)
             .bind(Json(detail))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.writer)
             .await?;
             return Ok(entry(row));
         }

@@ -317,7 +317,7 @@ impl MemoryStore for Backend {
             let row: MemoryRow = query
                 .bind(project.id)
                 .bind(memory_key(new.scope, &new.key))
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await?;
             return row.into_model(&project.name);
         }
@@ -342,7 +342,7 @@ impl MemoryStore for Backend {
                 .bind(project.id)
                 .bind(now)
                 .bind(member.id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.writer)
                 .await?;
             return row.map(|r| r.into_model(&project.name)).transpose();
         }

@@ -48,7 +48,7 @@ impl MessageStore for Backend {
                 .bind(content)
                 .bind(now)
                 .bind(Json(detail))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.writer)
                 .await?;
             return row.map(Message::from).ok_or_else(not_member);
         }

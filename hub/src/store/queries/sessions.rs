@@ -94,7 +94,7 @@ impl SessionStore for Backend {
                 .bind(member.id)
                 .bind(capabilities.map(Json))
                 .bind(Json(detail))
-                .fetch_one(&self.pool)
+                .fetch_one(&self.writer)
                 .await?;
             return Ok(row.into());
         }

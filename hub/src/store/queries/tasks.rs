@@ -123,7 +123,7 @@ async fn add_task_pg(
     )
     .bind(format!("{}-", project.key))
     .bind(sqlx::types::Json(created_detail(new)))
-    .fetch_one(&store.pool)
+    .fetch_one(&store.writer)
     .await
     .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
         // Deleted since the call resolved it: its sequence went with it (undefined
@@ -216,7 +216,7 @@ async fn change_task_pg(
         .bind(&task_ref)
         .bind(action)
         .bind(change.note.as_deref())
-        .fetch_optional(&store.pool)
+        .fetch_optional(&store.writer)
         .await?;
     match row {
         Some(row) => row.into_model(&project.key),
