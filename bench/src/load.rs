@@ -295,6 +295,14 @@ async fn raw_call(
     Ok(())
 }
 
+/// A run's calls, all of them and each tool's apart (by name).
+pub struct Run {
+    pub all: Stats,
+    /// Each tool's calls, with the run's elapsed time: its calls/s are its share of the
+    /// run's.
+    pub by_tool: Vec<(&'static str, Stats)>,
+}
+
 /// Runs a scenario with `clients` concurrent agents for `seconds`.
 pub async fn run(
     server: &Server,
@@ -303,7 +311,7 @@ pub async fn run(
     clients: usize,
     seconds: f64,
     driver: Driver,
-) -> anyhow::Result<Stats> {
+) -> anyhow::Result<Run> {
     drive(&server.url, team, scenario.plan, clients, seconds, driver).await
 }
 
@@ -315,14 +323,14 @@ pub async fn drive(
     clients: usize,
     seconds: f64,
     driver: Driver,
-) -> anyhow::Result<Stats> {
+) -> anyhow::Result<Run> {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
     let http = reqwest::Client::new();
     let runs = team.iter().take(clients).enumerate().map(|(c, agent)| {
         let http = http.clone();
         async move {
-            let mut hist = histogram();
+            let mut hists: HashMap<&'static str, Histogram<u64>> = HashMap::new();
             let mut i = 0u64;
             while Instant::now() < deadline {
                 let (tool, args) = plan(c, i, clients);
@@ -331,14 +339,31 @@ pub async fn drive(
                     Driver::Rmcp => call(&agent.client, tool, args).await?,
                     Driver::Raw => raw_call(&http, url, &agent.token, tool, args).await?,
                 }
-                hist.record(t.elapsed().as_micros().max(1) as u64)?;
+                let micros = t.elapsed().as_micros().max(1) as u64;
+                hists.entry(tool).or_insert_with(histogram).record(micros)?;
                 i += 1;
             }
-            anyhow::Ok(hist)
+            anyhow::Ok(hists)
         }
     });
     let results = futures::future::try_join_all(runs).await?;
-    merge(&results, started.elapsed())
+    let elapsed = started.elapsed();
+    let mut tools: Vec<&'static str> = results.iter().flat_map(|h| h.keys().copied()).collect();
+    tools.sort_unstable();
+    tools.dedup();
+    let mut by_tool = Vec::with_capacity(tools.len());
+    for tool in tools {
+        let parts: Vec<_> = results
+            .iter()
+            .filter_map(|h| h.get(tool).cloned())
+            .collect();
+        by_tool.push((tool, merge(&parts, elapsed)?));
+    }
+    let all: Vec<_> = by_tool.iter().map(|(_, s)| s.hist.clone()).collect();
+    Ok(Run {
+        all: merge(&all, elapsed)?,
+        by_tool,
+    })
 }
 
 /// The clients' histograms as one run of `elapsed`.

@@ -164,7 +164,7 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
                 continue;
             }
             eprintln!("== {kind:?}: {} ({driver:?})", scenario.name);
-            let stats = load::run(
+            let run = load::run(
                 &server,
                 &team,
                 &scenario,
@@ -174,7 +174,14 @@ async fn run_backend(kind: db::Kind, args: &Args) -> anyhow::Result<Vec<report::
             )
             .await?;
             let name = format!("{} ({driver:?})", scenario.name).to_lowercase();
-            rows.push(report::Row::new(name, scenario.kind, args.clients, stats));
+            rows.push(report::Row::new(name, scenario.kind, args.clients, run.all));
+            // What the mix's calls cost, tool by tool.
+            if scenario.kind == "mix" {
+                for (tool, stats) in run.by_tool {
+                    let name = format!("… of which {tool}");
+                    rows.push(report::Row::new(name, scenario.kind, args.clients, stats));
+                }
+            }
             // A write scenario adds thousands of rows in seconds, faster than autovacuum
             // looks (every minute): without this, the next scenario would run on the plans
             // PostgreSQL cached for a table of 200 tasks (a scan of 10,000).

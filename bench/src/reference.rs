@@ -87,7 +87,9 @@ async fn drive_ping(
         let _ = stopped.await;
     }));
     let plan: load::Plan = |_, _, _| ("ping", serde_json::json!({}));
-    let stats = load::drive(&url, team, plan, clients, seconds, load::Driver::Raw).await;
+    let stats = load::drive(&url, team, plan, clients, seconds, load::Driver::Raw)
+        .await
+        .map(|run| run.all);
     let _ = stop.send(());
     stats
 }
