@@ -36,12 +36,12 @@ const CLEANUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Idle connections are checked against their limits at least this often.
 const REAP_EVERY: Duration = Duration::from_secs(60);
 
-/// The default most connections reading at once: twice the CPU cores. Reads are CPU-bound
-/// work for the database; more connections than cores can run only queue in the operating
-/// system's scheduler, where a statement is preempted midway, instead of in the pool's fair
-/// queue. On 2 cores and 16 clients, 4 PostgreSQL connections against 32 halved the p99 of
+/// The default most connections reading at once (SQLite's readers, besides its one
+/// writer; PostgreSQL's reads): twice the CPU cores. Reads are CPU-bound work for the
+/// database; more connections than cores can run only queue in the operating system's
+/// scheduler, where a statement is preempted midway, instead of in the pool's fair queue.
+/// On 2 cores and 16 clients, 4 PostgreSQL connections against 32 halved the p99 of
 /// `jc_get_state` and `jc_search_memory` and of `jc_start` (docs/BENCHMARKS.md, round 7).
-/// SQLite's readers, besides its one writer.
 pub fn default_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (cores * 2).clamp(2, 64) as u32

@@ -80,7 +80,7 @@ impl PgStore {
     /// Applies pending migrations (idempotent; safe with several hubs starting at once,
     /// since sqlx takes an advisory lock).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.writer.acquire().await?;
         MIGRATOR.run(&mut *conn).await?;
         conn.settle();
         Ok(())

@@ -32,8 +32,8 @@ enum Work {
     Reads,
     /// Transactions (creating members).
     Writes,
-    /// Writes of one statement on PostgreSQL (setting context), which take their
-    /// connection as reads do.
+    /// Writes of one statement on PostgreSQL (setting context), which take a connection
+    /// for the statement rather than begin a transaction.
     Statements,
 }
 
