@@ -40,7 +40,7 @@ pub struct DbArgs {
     pub data_dir: Option<PathBuf>,
     /// Most database connections: PostgreSQL's pool (reads use at most half of it, writes
     /// all), or SQLite's readers (besides its one writer). Default: four times the CPU
-    /// cores on PostgreSQL, twice on SQLite.
+    /// cores on PostgreSQL, twice on SQLite (at most 64).
     #[arg(long, env = "JC_DB_CONNECTIONS", global = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub db_connections: Option<u32>,

@@ -49,9 +49,10 @@ pub fn default_size() -> u32 {
 
 /// The default most connections a PostgreSQL store opens: twice [`default_size`], of
 /// which reads may use half (`PgStore`'s `reads_allowed`) and writes, which mostly wait
-/// for their WAL flush, all.
+/// for their WAL flush, all. At most 64, as before writes had their own share, so a hub
+/// on a big machine stays well inside PostgreSQL's default `max_connections` of 100.
 pub fn default_pg_size() -> u32 {
-    default_size() * 2
+    (default_size() * 2).min(64)
 }
 
 /// What a pool may hold and how it checks idle connections.
