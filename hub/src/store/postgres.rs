@@ -30,7 +30,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 /// them at once than cores only queue in the scheduler (round 7 of docs/BENCHMARKS.md).
 /// A write spends most of its time on a connection waiting for its commit's WAL flush,
 /// which takes no CPU, so writes may use all of them: on 2 cores, 8 connections for
-/// writes against 4 gave the writes 7-50% more calls/s at 16 clients (round 15).
+/// writes against 4 gave the writes 7-50% more calls/s at 16 clients in most rounds
+/// (round 15).
 pub fn reads_allowed(max: u32) -> u32 {
     max.div_ceil(2).max(1)
 }
