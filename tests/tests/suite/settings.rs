@@ -3,6 +3,7 @@
 use clap::Parser;
 use jc_hub::config::Cli;
 use jc_hub::model::MemberKind;
+use jc_hub::store::postgres::reads_allowed;
 use jc_hub::store::{NewMember, NewProject};
 use jc_tests::{Backend, fresh_db, pg_admin_url};
 use sqlx::Connection;
@@ -115,7 +116,7 @@ async fn postgres_connections_opened(max: u32, n: usize, work: Work) -> i64 {
     // would open more.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let waiting = match work {
-        Work::Reads => max.div_ceil(2),
+        Work::Reads => reads_allowed(max),
         Work::Writes | Work::Statements => max,
     };
     while count(true).await < i64::from(waiting) && std::time::Instant::now() < deadline {
